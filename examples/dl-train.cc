@@ -1,0 +1,232 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+// dl-train: distributed training over an unreliable simulated network.
+//
+// Workers are ns-3 nodes on lossy links; every round each trains its replica on a real minibatch
+// (embedded trainer) and synchronises over UDP with the chosen algorithm. Results: one CSV row
+// per evaluation point (columns in doc/distributed-learning.rst and DESIGN.md).
+//
+//   ./dl-train --algorithm=rps --workers=16 --lossRate=0.05 --epochs=3 --output=rps.csv
+//   ./dl-train --PrintHelp
+//   ./dl-train --ns3::RpsSync::PhaseTimeout=5ms ...   (any attribute, ns-3 style)
+
+#include "ns3/core-module.h"
+#include "ns3/distributed-learning-module.h"
+#include "ns3/network-module.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <iostream>
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("DlTrain");
+
+namespace
+{
+
+/// One clear line on stderr and a non-zero exit.
+[[noreturn]] void
+Fail(const std::string& message, int code = 2)
+{
+    std::cerr << "dl-train: error: " << message << std::endl;
+    std::exit(code);
+}
+
+void
+Check(bool ok, const std::string& message)
+{
+    if (!ok)
+    {
+        Fail(message);
+    }
+}
+
+template <typename T>
+T
+ParseValue(const std::string& flag, const std::string& text)
+{
+    T value;
+    if (!value.DeserializeFromString(text, nullptr))
+    {
+        Fail("invalid " + flag + " '" + text + "'");
+    }
+    return value;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    TrainingConfig cfg;
+    std::string algorithm = "rps";
+    double lossRate = 0.05;
+    std::string lossModel = "bernoulli";
+    std::string lossPlacement = "receiver";
+    double burstLength = 4.0;
+    std::string granularity = "packet";
+    std::string topology = "star";
+    uint32_t workersPerLeaf = 4;
+    uint32_t spines = 2;
+    std::string linkRate = "10Gbps";
+    std::string linkDelay = "5us";
+    std::string queueSize = "1000p";
+    uint32_t mtu = 1500;
+    std::string computeTime = "5ms";
+    std::string phaseTimeout = "0s";
+    uint32_t evalEvery = 0;
+    uint32_t run = 1;
+    std::string output = "results/dl-train.csv";
+    bool progress = true;
+
+    CommandLine cmd(__FILE__);
+    cmd.Usage("Distributed training over an unreliable simulated network (ns-3 + embedded "
+              "trainer). Writes one CSV row per evaluation point.");
+    cmd.AddValue("algorithm", "rps | local (baselines: see issues)", algorithm);
+    cmd.AddValue("workers", "number of workers", cfg.workers);
+    cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)", lossRate);
+    cmd.AddValue("lossModel", "bernoulli | burst | gilbert-elliott", lossModel);
+    cmd.AddValue("lossPlacement", "receiver (once per path) | every-link (compounds per hop)", lossPlacement);
+    cmd.AddValue("burstLength", "mean loss burst length in packets (burst, gilbert-elliott)", burstLength);
+    cmd.AddValue("granularity", "aggregation unit: packet | block", granularity);
+    cmd.AddValue("topology", "star | leaf-spine", topology);
+    cmd.AddValue("workersPerLeaf", "leaf-spine: workers per leaf switch", workersPerLeaf);
+    cmd.AddValue("spines", "leaf-spine: spine switches", spines);
+    cmd.AddValue("linkRate", "rate of every link", linkRate);
+    cmd.AddValue("linkDelay", "propagation delay of every link", linkDelay);
+    cmd.AddValue("queueSize", "switch port queue size (packets 'Np' or bytes 'NB')", queueSize);
+    cmd.AddValue("mtu", "IP MTU in bytes (9000: jumbo frames)", mtu);
+    cmd.AddValue("computeTime", "simulated time of one local step", computeTime);
+    cmd.AddValue("phaseTimeout", "deadline of each exchange phase (0s: derived from model size and link rate)", phaseTimeout);
+    cmd.AddValue("dataset", "fashion-mnist | cifar10 | synthetic", cfg.dataset);
+    cmd.AddValue("dataDir", "dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)", cfg.dataDir);
+    cmd.AddValue("model", "softmax | mlp | cnn", cfg.model);
+    cmd.AddValue("hidden", "mlp hidden layer sizes, comma separated", cfg.hidden);
+    cmd.AddValue("epochs", "passes over the training set", cfg.epochs);
+    cmd.AddValue("batchSize", "per-worker minibatch size", cfg.batchSize);
+    cmd.AddValue("learningRate", "base learning rate", cfg.learningRate);
+    cmd.AddValue("lrSchedule", "constant | step | cosine", cfg.lrSchedule);
+    cmd.AddValue("warmupRounds", "linear learning-rate warm-up, in rounds", cfg.warmupRounds);
+    cmd.AddValue("momentum", "SGD momentum", cfg.momentum);
+    cmd.AddValue("weightDecay", "L2 weight decay", cfg.weightDecay);
+    cmd.AddValue("nonIidAlpha", "0: IID shards; >0: Dirichlet(alpha) label skew", cfg.nonIidAlpha);
+    cmd.AddValue("trainSubset", "use the first N training samples (0: all)", cfg.trainSubset);
+    cmd.AddValue("testSubset", "evaluate on the first N test samples (0: all)", cfg.testSubset);
+    cmd.AddValue("evalEvery", "rounds between results rows (0: once per epoch)", evalEvery);
+    cmd.AddValue("seed", "seed of the network and the trainer", cfg.seed);
+    cmd.AddValue("run", "ns-3 run number (independent replications with one seed)", run);
+    cmd.AddValue("backend", "cpu | cuda", cfg.backend);
+    cmd.AddValue("output", "results CSV (written atomically)", output);
+    cmd.AddValue("progress", "print a progress line per results row on stderr", progress);
+    cmd.Parse(argc, argv);
+
+    Check(algorithm == "rps" || algorithm == "local",
+          "unknown or unavailable --algorithm '" + algorithm + "' (available: rps, local)");
+    Check(lossRate >= 0.0 && lossRate < 1.0 && std::isfinite(lossRate),
+          "--lossRate must lie in [0, 1), got " + std::to_string(lossRate));
+    Check(lossModel == "bernoulli" || lossModel == "burst" || lossModel == "gilbert-elliott",
+          "unknown --lossModel '" + lossModel + "' (expected bernoulli, burst or gilbert-elliott)");
+    Check(lossPlacement == "receiver" || lossPlacement == "every-link",
+          "unknown --lossPlacement '" + lossPlacement + "' (expected receiver or every-link)");
+    Check(burstLength >= 1.0, "--burstLength must be at least 1");
+    Check(granularity == "packet" || granularity == "block",
+          "unknown --granularity '" + granularity + "' (expected packet or block)");
+    Check(topology == "star" || topology == "leaf-spine",
+          "unknown --topology '" + topology + "' (expected star or leaf-spine)");
+    Check(workersPerLeaf >= 1 && spines >= 1, "--workersPerLeaf and --spines must be at least 1");
+    Check(mtu >= 100 && mtu <= 65535, "--mtu must lie in [100, 65535]");
+    Check(!output.empty(), "--output must name a file");
+    if (algorithm == "local")
+    {
+        Check(cfg.workers == 1 || cfg.workers == 16,
+              "--algorithm=local trains one worker; drop --workers");
+        cfg.workers = 1;
+    }
+    const DataRate rate = ParseValue<DataRateValue>("--linkRate", linkRate).Get();
+    const Time delay = ParseValue<TimeValue>("--linkDelay", linkDelay).Get();
+    const Time compute = ParseValue<TimeValue>("--computeTime", computeTime).Get();
+    const Time timeout = ParseValue<TimeValue>("--phaseTimeout", phaseTimeout).Get();
+    const QueueSize queue = ParseValue<QueueSizeValue>("--queueSize", queueSize).Get();
+    Check(rate.GetBitRate() > 0, "--linkRate must be positive");
+    Check(!delay.IsNegative() && !compute.IsNegative() && !timeout.IsNegative(),
+          "times must not be negative");
+
+    RngSeedManager::SetSeed(uint32_t(cfg.seed ? cfg.seed : 1));
+    RngSeedManager::SetRun(run);
+    cfg.seed = cfg.seed * 1000003ULL + run; // the trainer follows seed and run too
+
+    Ptr<TrainingJob> job;
+    try
+    {
+        job = TrainingJob::Create(cfg);
+    }
+    catch (const std::exception& e)
+    {
+        Fail(e.what());
+    }
+
+    DistributedLearningHelper helper;
+    helper.SetTopology(topology);
+    helper.SetLeafSpineShape(workersPerLeaf, spines);
+    helper.SetLinkRate(rate);
+    helper.SetLinkDelay(delay);
+    helper.SetQueueSize(queue);
+    helper.SetMtu(mtu);
+    helper.SetLoss(lossModel, lossRate);
+    helper.SetBurstLength(burstLength);
+    helper.SetLossPlacement(lossPlacement);
+    helper.SetGranularity(granularity == "block" ? dl::BlockPartition::BLOCK
+                                                 : dl::BlockPartition::PACKET);
+    helper.SetSyncType("ns3::RpsSync");
+    if (!timeout.IsZero())
+    {
+        helper.SetSyncAttribute("PhaseTimeout", TimeValue(timeout));
+    }
+    helper.SetWorkerAttribute("ComputeTime", TimeValue(compute));
+    helper.Install(job);
+
+    Ptr<RoundMonitor> monitor = CreateObject<RoundMonitor>();
+    monitor->SetAttribute("EvalEvery", UintegerValue(evalEvery));
+    monitor->SetAttribute("Progress", BooleanValue(progress));
+    monitor->SetLabels(algorithm, lossRate, cfg.seed);
+    monitor->Watch(job, helper.GetWorkers());
+    monitor->WatchDevices(helper.GetDevices());
+
+    const auto partition = helper.GetPartition();
+    std::cerr << "[dl-train] " << algorithm << ": " << cfg.workers << " workers, " << topology
+              << ", " << cfg.model << " (" << job->GetBackend().ParamCount() << " params, "
+              << partition->TotalChunks() << " packets per model copy) on " << cfg.dataset
+              << ", loss " << lossRate << " " << lossModel << ", " << job->GetTotalRounds()
+              << " rounds (" << job->GetRoundsPerEpoch() << " per epoch)" << std::endl;
+
+    Simulator::Run();
+    if (monitor->HasDiverged())
+    {
+        Fail(monitor->GetDivergence() + "; no results written", 3);
+    }
+    if (monitor->GetRoundsCompleted() != job->GetTotalRounds())
+    {
+        Fail("simulation ended after " + std::to_string(monitor->GetRoundsCompleted()) + " of " +
+                 std::to_string(job->GetTotalRounds()) + " rounds; no results written",
+             3);
+    }
+    const size_t slash = output.find_last_of('/');
+    if (slash != std::string::npos && slash > 0)
+    {
+        SystemPath::MakeDirectories(output.substr(0, slash));
+    }
+    if (!monitor->WriteCsv(output))
+    {
+        Fail("cannot write " + output + ": " + std::strerror(errno));
+    }
+    Simulator::Destroy();
+    const RoundMonitor::Row& last = monitor->GetRows().back();
+    std::cerr << "[dl-train] done: test accuracy " << last.testAccuracy << ", sim time "
+              << last.simTime << " s, wall " << last.wallTime << " s" << std::endl;
+    std::cout << "results: " << output << std::endl;
+    return 0;
+}

@@ -1,0 +1,195 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "block-transport.h"
+
+#include "ns3/log.h"
+#include "ns3/packet.h"
+#include "ns3/udp-socket-factory.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("BlockTransport");
+
+NS_OBJECT_ENSURE_REGISTERED(BlockTransport);
+
+TypeId
+BlockTransport::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::BlockTransport")
+            .SetParent<Object>()
+            .SetGroupName("DistributedLearning")
+            .AddConstructor<BlockTransport>()
+            .AddAttribute("Port",
+                          "UDP port the workers exchange model blocks on.",
+                          UintegerValue(9000),
+                          MakeUintegerAccessor(&BlockTransport::m_port),
+                          MakeUintegerChecker<uint16_t>(1))
+            .AddTraceSource("Tx",
+                            "A model-block packet was sent.",
+                            MakeTraceSourceAccessor(&BlockTransport::m_txTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("Rx",
+                            "A valid model-block packet was received.",
+                            MakeTraceSourceAccessor(&BlockTransport::m_rxTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("Drop",
+                            "A received packet was rejected (malformed or inconsistent).",
+                            MakeTraceSourceAccessor(&BlockTransport::m_dropTrace),
+                            "ns3::BlockTransport::DropTracedCallback");
+    return tid;
+}
+
+BlockTransport::BlockTransport()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+BlockTransport::~BlockTransport()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+uint32_t
+BlockTransport::FloatsPerPacket(uint32_t mtu)
+{
+    const uint32_t overhead = 20 + 8 + ModelBlockHeader::SIZE; // IPv4 + UDP + ours
+    NS_ABORT_MSG_IF(mtu < overhead + 4, "MTU " << mtu << " is too small for a model block");
+    return (mtu - overhead) / 4;
+}
+
+void
+BlockTransport::Setup(Ptr<Node> node,
+                      uint32_t self,
+                      const std::vector<Ipv4Address>& peers,
+                      std::shared_ptr<const dl::BlockPartition> partition)
+{
+    NS_LOG_FUNCTION(this << node << self);
+    m_self = self;
+    m_partition = partition;
+    m_peers.clear();
+    for (const Ipv4Address& a : peers)
+    {
+        m_peers.emplace_back(a, m_port);
+    }
+    m_rxFloats.resize(partition->FloatsPerChunk());
+    m_socket = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+    NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
+                    "cannot bind UDP port " << m_port);
+    m_socket->SetRecvCallback(MakeCallback(&BlockTransport::HandleRead, this));
+}
+
+void
+BlockTransport::SetReceiveCallback(ReceiveCallback cb)
+{
+    m_receive = cb;
+}
+
+void
+BlockTransport::SendBlock(uint32_t dst,
+                          ModelBlockHeader::Phase phase,
+                          ModelBlockHeader::Kind kind,
+                          uint32_t round,
+                          uint32_t block,
+                          const float* vector)
+{
+    ModelBlockHeader h;
+    h.m_phase = phase;
+    h.m_kind = kind;
+    h.m_source = uint16_t(m_self);
+    h.m_round = round;
+    h.m_block = block;
+    h.m_chunkCount = m_partition->Chunks(block);
+    for (uint32_t c = 0; c < h.m_chunkCount; ++c)
+    {
+        const dl::Slice s = m_partition->ChunkSlice(block, c);
+        h.m_chunk = c;
+        h.m_offset = s.offset;
+        h.m_count = s.count;
+        Ptr<Packet> p = Create<Packet>(reinterpret_cast<const uint8_t*>(vector + s.offset),
+                                       s.count * sizeof(float));
+        p->AddHeader(h);
+        m_txTrace(p);
+        if (m_socket->SendTo(p, 0, m_peers[dst]) >= 0)
+        {
+            ++m_sent;
+        }
+        else
+        {
+            NS_LOG_WARN("worker " << m_self << ": send to " << dst << " failed, errno "
+                                  << m_socket->GetErrno());
+        }
+    }
+}
+
+void
+BlockTransport::Reject(Ptr<const Packet> packet, DropReason reason)
+{
+    NS_LOG_LOGIC("worker " << m_self << " rejects a packet, reason " << reason);
+    ++m_rejected;
+    m_dropTrace(packet, reason);
+}
+
+void
+BlockTransport::HandleRead(Ptr<Socket> socket)
+{
+    Ptr<Packet> p;
+    Address from;
+    while ((p = socket->RecvFrom(from)))
+    {
+        ModelBlockHeader h;
+        if (p->RemoveHeader(h) != ModelBlockHeader::SIZE || !h.IsValid())
+        {
+            Reject(p, MALFORMED_HEADER);
+            continue;
+        }
+        const uint32_t n = m_partition->Blocks();
+        if (h.m_source >= n || h.m_block >= n || h.m_chunkCount != m_partition->Chunks(h.m_block))
+        {
+            Reject(p, BAD_SLICE);
+            continue;
+        }
+        const dl::Slice s = m_partition->ChunkSlice(h.m_block, h.m_chunk);
+        if (h.m_offset != s.offset || h.m_count != s.count)
+        {
+            Reject(p, BAD_SLICE);
+            continue;
+        }
+        if (p->GetSize() != h.m_count * sizeof(float))
+        {
+            Reject(p, BAD_PAYLOAD);
+            continue;
+        }
+        p->CopyData(reinterpret_cast<uint8_t*>(m_rxFloats.data()), p->GetSize());
+        ++m_delivered;
+        m_rxTrace(p);
+        if (!m_receive.IsNull())
+        {
+            m_receive(h, m_rxFloats.data());
+        }
+    }
+}
+
+void
+BlockTransport::Close()
+{
+    if (m_socket)
+    {
+        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        m_socket->Close();
+    }
+}
+
+void
+BlockTransport::DoDispose()
+{
+    Close();
+    m_socket = nullptr;
+    m_receive = ReceiveCallback();
+    Object::DoDispose();
+}
+
+} // namespace ns3

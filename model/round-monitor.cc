@@ -1,0 +1,282 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "round-monitor.h"
+
+#include "ns3/slice-ops.h"
+
+#include "ns3/boolean.h"
+#include "ns3/log.h"
+#include "ns3/point-to-point-net-device.h"
+#include "ns3/pointer.h"
+#include "ns3/queue.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("RoundMonitor");
+
+NS_OBJECT_ENSURE_REGISTERED(RoundMonitor);
+
+TypeId
+RoundMonitor::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::RoundMonitor")
+            .SetParent<Object>()
+            .SetGroupName("DistributedLearning")
+            .AddConstructor<RoundMonitor>()
+            .AddAttribute("EvalEvery",
+                          "Rounds between results rows (0: once per epoch). The last round "
+                          "always gets a row.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&RoundMonitor::m_evalEvery),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("Progress",
+                          "Print a progress line on stderr at every results row.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&RoundMonitor::m_progress),
+                          MakeBooleanChecker());
+    return tid;
+}
+
+RoundMonitor::RoundMonitor() = default;
+
+RoundMonitor::~RoundMonitor() = default;
+
+void
+RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>& workers)
+{
+    m_job = job;
+    m_workers = workers;
+    m_wallStart = std::chrono::steady_clock::now();
+    for (const Ptr<LearningWorker>& w : workers)
+    {
+        w->TraceConnectWithoutContext("RoundEnd", MakeCallback(&RoundMonitor::OnRoundEnd, this));
+        w->GetSync()->TraceConnectWithoutContext("PhaseEnd",
+                                                 MakeCallback(&RoundMonitor::OnPhaseEnd, this));
+    }
+}
+
+void
+RoundMonitor::WatchDevices(const NetDeviceContainer& devices)
+{
+    for (auto it = devices.Begin(); it != devices.End(); ++it)
+    {
+        Ptr<PointToPointNetDevice> dev = DynamicCast<PointToPointNetDevice>(*it);
+        if (!dev)
+        {
+            continue;
+        }
+        // Receive-side error models drop through PhyRxDrop; full queues through the queue.
+        dev->TraceConnectWithoutContext("PhyRxDrop", MakeCallback(&RoundMonitor::OnDrop, this));
+        dev->GetQueue()->TraceConnectWithoutContext("Drop", MakeCallback(&RoundMonitor::OnDrop, this));
+    }
+}
+
+void
+RoundMonitor::SetLabels(const std::string& algorithm, double lossRate, uint64_t seed)
+{
+    m_algorithm = algorithm;
+    m_lossRate = lossRate;
+    m_seed = seed;
+}
+
+bool
+RoundMonitor::IsEvalRound(uint32_t round) const
+{
+    const uint32_t every = m_evalEvery ? m_evalEvery : m_job->GetRoundsPerEpoch();
+    return (round + 1) % every == 0 || round + 1 == m_job->GetTotalRounds();
+}
+
+void
+RoundMonitor::Diverge(const std::string& what)
+{
+    if (m_divergence.empty())
+    {
+        m_divergence = what;
+        NS_LOG_WARN("diverged: " << what);
+        Simulator::Stop();
+    }
+}
+
+void
+RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
+{
+    if (!std::isfinite(loss))
+    {
+        Diverge("training diverged: worker " + std::to_string(worker) + " had minibatch loss " +
+                std::to_string(loss) + " in round " + std::to_string(round));
+        return;
+    }
+    m_lossSum += loss;
+    m_lossCount++;
+    if (IsEvalRound(round))
+    {
+        auto& snaps = m_snapshots[round];
+        snaps.resize(m_workers.size());
+        snaps[worker] = m_workers[worker]->GetReplica().Params();
+    }
+    if (++m_workersDone[round] == m_workers.size())
+    {
+        m_workersDone.erase(round);
+        m_roundsCompleted = round + 1;
+        if (IsEvalRound(round))
+        {
+            EmitRow(round);
+        }
+    }
+}
+
+void
+RoundMonitor::OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived, bool)
+{
+    m_unitsExpected += expected;
+    m_unitsArrived += arrived;
+}
+
+void
+RoundMonitor::OnDrop(Ptr<const Packet>)
+{
+    ++m_dropped;
+}
+
+void
+RoundMonitor::EmitRow(uint32_t round)
+{
+    std::vector<std::vector<float>> snaps = std::move(m_snapshots[round]);
+    m_snapshots.erase(round);
+    dl::TrainerBackend& backend = m_job->GetBackend();
+    std::vector<const float*> replicas;
+    for (const auto& s : snaps)
+    {
+        replicas.push_back(s.data());
+    }
+    const size_t count = backend.ParamCount();
+    std::vector<float> mean(count);
+    dl::MeanOf(replicas, count, mean.data());
+    if (!dl::AllFinite(mean.data(), count))
+    {
+        Diverge("training diverged: non-finite parameters after round " + std::to_string(round));
+        return;
+    }
+    Row r{};
+    r.round = round + 1;
+    r.epoch = double(round + 1) / m_job->GetRoundsPerEpoch();
+    r.simTime = Simulator::Now().GetSeconds();
+    r.trainLoss = m_lossCount ? m_lossSum / double(m_lossCount) : 0.0;
+    const dl::EvalResult avg = backend.Evaluate(mean.data(), m_job->GetTestSet());
+    r.testLoss = avg.loss;
+    r.testAccuracy = avg.accuracy;
+    double replicaAcc = 0.0;
+    for (const float* x : replicas)
+    {
+        replicaAcc += backend.Evaluate(x, m_job->GetTestSet()).accuracy;
+    }
+    r.replicaTestAccuracy = replicaAcc / double(replicas.size());
+    r.consensusDistance = dl::ConsensusDistance(replicas, mean.data(), count);
+    r.arrivalRate = m_unitsExpected ? double(m_unitsArrived) / double(m_unitsExpected) : 1.0;
+    r.packetsSent = 0;
+    for (const Ptr<LearningWorker>& w : m_workers)
+    {
+        r.packetsSent += w->GetTransport()->GetPacketsSent();
+    }
+    r.packetsDropped = m_dropped;
+    r.wallTime = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
+    m_rows.push_back(r);
+    m_lossSum = 0.0;
+    m_lossCount = 0;
+    m_unitsExpected = 0;
+    m_unitsArrived = 0;
+    if (m_progress)
+    {
+        char line[256];
+        std::snprintf(line,
+                      sizeof(line),
+                      "[dl-train] epoch %.2f/%g  round %u/%u  sim %.3fs  train_loss %.4f  "
+                      "test_acc %.4f  arrival %.3f  wall %.0fs",
+                      r.epoch,
+                      m_job->GetConfig().epochs,
+                      r.round,
+                      m_job->GetTotalRounds(),
+                      r.simTime,
+                      r.trainLoss,
+                      r.testAccuracy,
+                      r.arrivalRate,
+                      r.wallTime);
+        std::cerr << line << std::endl;
+    }
+}
+
+std::string
+RoundMonitor::CsvHeader()
+{
+    return "algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,"
+           "test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,"
+           "packets_dropped,wall_time_s";
+}
+
+std::string
+RoundMonitor::CsvLine(const Row& r) const
+{
+    char buf[512];
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "%s,%zu,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f",
+                  m_algorithm.c_str(),
+                  m_workers.size(),
+                  m_lossRate,
+                  static_cast<unsigned long long>(m_seed),
+                  r.epoch,
+                  r.round,
+                  r.simTime,
+                  r.trainLoss,
+                  r.testLoss,
+                  r.testAccuracy,
+                  r.replicaTestAccuracy,
+                  r.consensusDistance,
+                  r.arrivalRate,
+                  static_cast<unsigned long long>(r.packetsSent),
+                  static_cast<unsigned long long>(r.packetsDropped),
+                  r.wallTime);
+    return buf;
+}
+
+bool
+RoundMonitor::WriteCsv(const std::string& path) const
+{
+    const std::string tmp = path + ".tmp";
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    if (f == nullptr)
+    {
+        return false;
+    }
+    bool ok = std::fprintf(f, "%s\n", CsvHeader().c_str()) > 0;
+    for (const Row& r : m_rows)
+    {
+        ok = ok && std::fprintf(f, "%s\n", CsvLine(r).c_str()) > 0;
+    }
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
+    {
+        std::remove(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+void
+RoundMonitor::DoDispose()
+{
+    m_workers.clear();
+    m_job = nullptr;
+    Object::DoDispose();
+}
+
+} // namespace ns3

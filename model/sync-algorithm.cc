@@ -1,0 +1,62 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "sync-algorithm.h"
+
+#include "ns3/log.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("SyncAlgorithm");
+
+NS_OBJECT_ENSURE_REGISTERED(SyncAlgorithm);
+
+TypeId
+SyncAlgorithm::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::SyncAlgorithm")
+            .SetParent<Object>()
+            .SetGroupName("DistributedLearning")
+            .AddTraceSource("PhaseEnd",
+                            "A phase of a round ended: round, phase, units expected, units "
+                            "arrived, whether the deadline fired.",
+                            MakeTraceSourceAccessor(&SyncAlgorithm::m_phaseEndTrace),
+                            "ns3::SyncAlgorithm::PhaseEndTracedCallback")
+            .AddTraceSource("UnitLost",
+                            "An aggregation unit did not arrive before its phase ended: round, "
+                            "phase, block, unit.",
+                            MakeTraceSourceAccessor(&SyncAlgorithm::m_unitLostTrace),
+                            "ns3::SyncAlgorithm::UnitLostTracedCallback");
+    return tid;
+}
+
+SyncAlgorithm::SyncAlgorithm() = default;
+
+SyncAlgorithm::~SyncAlgorithm() = default;
+
+void
+SyncAlgorithm::Setup(uint32_t self,
+                     Ptr<BlockTransport> transport,
+                     dl::Replica* replica,
+                     std::shared_ptr<const dl::BlockPartition> partition)
+{
+    NS_LOG_FUNCTION(this << self);
+    m_self = self;
+    m_workers = partition->Blocks();
+    m_transport = transport;
+    m_replica = replica;
+    m_partition = partition;
+    m_transport->SetReceiveCallback(MakeCallback(&SyncAlgorithm::Receive, this));
+}
+
+void
+SyncAlgorithm::DoDispose()
+{
+    m_transport = nullptr;
+    m_replica = nullptr;
+    Object::DoDispose();
+}
+
+} // namespace ns3

@@ -1,0 +1,104 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef SYNC_ALGORITHM_H
+#define SYNC_ALGORITHM_H
+
+#include "block-transport.h"
+#include "ns3/block-partition.h"
+#include "ns3/replica.h"
+
+#include "ns3/callback.h"
+#include "ns3/object.h"
+#include "ns3/traced-callback.h"
+
+#include <memory>
+
+namespace ns3
+{
+
+/**
+ * \ingroup distributed-learning
+ * How workers synchronise their replicas each round. The LearningWorker runs the round loop
+ * (local compute, then exchange); a SyncAlgorithm decides what the local compute is, what each
+ * phase sends to whom, and how arrivals are combined. It sees the network only through its
+ * BlockTransport, and it only decides *what arrived when*: the arithmetic is dl:: slice functions.
+ */
+class SyncAlgorithm : public Object
+{
+  public:
+    /** Called when a round's exchange is over. */
+    typedef Callback<void> DoneCallback;
+
+    /**
+     * TracedCallback signature for the end of a phase.
+     * \param round the round
+     * \param phase ModelBlockHeader::Phase
+     * \param expected aggregation units this worker expected in the phase
+     * \param arrived units that arrived complete before the phase ended
+     * \param timedOut true if the phase ended at its deadline
+     */
+    typedef void (*PhaseEndTracedCallback)(uint32_t round,
+                                           uint8_t phase,
+                                           uint32_t expected,
+                                           uint32_t arrived,
+                                           bool timedOut);
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    SyncAlgorithm();
+    ~SyncAlgorithm() override;
+
+    /**
+     * Bind to a worker.
+     * \param self the worker's index
+     * \param transport its block transport (the algorithm installs the receive callback)
+     * \param replica its replica (not owned)
+     * \param partition the shared cut of the vector
+     */
+    virtual void Setup(uint32_t self,
+                       Ptr<BlockTransport> transport,
+                       dl::Replica* replica,
+                       std::shared_ptr<const dl::BlockPartition> partition);
+
+    /**
+     * The local compute of a round (at simulated time of its start).
+     * \return the mean minibatch loss
+     */
+    virtual double ComputeStep(int batchSize, float lr) = 0;
+
+    /** Run the exchange of \p round; call \p done when it is over. */
+    virtual void StartExchange(uint32_t round, DoneCallback done) = 0;
+
+    /** \return packets that arrived too late (phase over) or too early (round too far ahead) */
+    uint64_t GetLateOrEarlyPackets() const
+    {
+        return m_lateOrEarly;
+    }
+
+  protected:
+    void DoDispose() override;
+
+    /** Handle a valid chunk from the transport. */
+    virtual void Receive(const ModelBlockHeader& header, const float* data) = 0;
+
+    uint32_t m_self{0};                          //!< this worker
+    uint32_t m_workers{1};                       //!< number of workers
+    Ptr<BlockTransport> m_transport;             //!< the network
+    dl::Replica* m_replica{nullptr};             //!< the replica
+    std::shared_ptr<const dl::BlockPartition> m_partition; //!< the cut of the vector
+    uint64_t m_lateOrEarly{0};                   //!< packets outside the accepted window
+
+    /// End of a phase: round, phase, expected units, arrived units, timed out.
+    TracedCallback<uint32_t, uint8_t, uint32_t, uint32_t, bool> m_phaseEndTrace;
+    /// A unit lost: round, phase, block, unit.
+    TracedCallback<uint32_t, uint8_t, uint32_t, uint32_t> m_unitLostTrace;
+};
+
+} // namespace ns3
+
+#endif // SYNC_ALGORITHM_H

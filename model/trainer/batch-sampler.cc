@@ -1,0 +1,49 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "batch-sampler.h"
+
+#include "seed-mixer.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace dl
+{
+
+BatchSampler::BatchSampler(const Dataset& data, Shard shard, uint64_t seed)
+    : m_data(data),
+      m_order(std::move(shard)),
+      m_rng(MixSeed(seed, SeedStream::MINIBATCH))
+{
+    if (m_order.empty())
+    {
+        throw DataError(data.name + ": a worker's shard is empty (more workers than samples?)");
+    }
+    std::shuffle(m_order.begin(), m_order.end(), m_rng);
+}
+
+int
+BatchSampler::Next(int batchSize, std::vector<float>& x, std::vector<int32_t>& y)
+{
+    if (m_cursor >= m_order.size())
+    {
+        m_cursor = 0;
+        ++m_epoch;
+        std::shuffle(m_order.begin(), m_order.end(), m_rng);
+    }
+    const int n = int(std::min<size_t>(size_t(batchSize), m_order.size() - m_cursor));
+    const int dim = m_data.shape.Size();
+    x.resize(size_t(n) * dim);
+    y.resize(n);
+    for (int i = 0; i < n; ++i)
+    {
+        const uint32_t idx = m_order[m_cursor + i];
+        std::memcpy(x.data() + size_t(i) * dim, m_data.Sample(idx), sizeof(float) * dim);
+        y[i] = m_data.labels[idx];
+    }
+    m_cursor += n;
+    return n;
+}
+
+} // namespace dl

@@ -1,0 +1,101 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef DL_DATASET_H
+#define DL_DATASET_H
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+/**
+ * \defgroup dl-trainer Embedded trainer (no ns-3 dependency)
+ * Datasets, models over one flat parameter vector, gradients, optimiser, evaluation.
+ */
+namespace dl
+{
+
+/**
+ * \ingroup dl-trainer
+ * Error raised for unusable input data (missing, truncated or corrupt files, bad options).
+ * The message always names the offending file or value.
+ */
+class DataError : public std::runtime_error
+{
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/**
+ * \ingroup dl-trainer
+ * Shape of one sample: channels x height x width (a flat vector is C=1, H=1, W=n).
+ */
+struct Shape
+{
+    int c{1}; //!< channels
+    int h{1}; //!< height
+    int w{1}; //!< width
+
+    /** \return the number of floats in one sample */
+    int Size() const
+    {
+        return c * h * w;
+    }
+};
+
+/**
+ * \ingroup dl-trainer
+ * An in-memory labelled dataset: samples are rows of a row-major [N x C*H*W] float matrix.
+ */
+struct Dataset
+{
+    std::string name;              //!< human readable name, used in messages
+    Shape shape;                   //!< shape of one sample
+    int numClasses{0};             //!< labels are in [0, numClasses)
+    std::vector<float> images;     //!< N * shape.Size() floats
+    std::vector<int32_t> labels;   //!< N labels
+
+    /** \return the number of samples */
+    size_t Size() const
+    {
+        return labels.size();
+    }
+
+    /** \return pointer to the first float of sample \p i */
+    const float* Sample(size_t i) const
+    {
+        return images.data() + i * shape.Size();
+    }
+};
+
+/** Per-channel statistics used to standardise inputs. */
+struct ChannelStats
+{
+    std::vector<float> mean; //!< per-channel mean
+    std::vector<float> std;  //!< per-channel standard deviation
+};
+
+/**
+ * \ingroup dl-trainer
+ * \param data a dataset
+ * \return its per-channel mean and standard deviation
+ */
+ChannelStats ComputeChannelStats(const Dataset& data);
+
+/**
+ * \ingroup dl-trainer
+ * Standardise every sample in place: (x - mean[c]) / std[c].
+ * Use the training set's statistics for the test set too.
+ */
+void Standardize(Dataset& data, const ChannelStats& stats);
+
+/**
+ * \ingroup dl-trainer
+ * \return the first \p count samples of \p data (all of them if count is 0 or too large)
+ */
+Dataset Head(const Dataset& data, size_t count);
+
+} // namespace dl
+
+#endif // DL_DATASET_H

@@ -1,0 +1,39 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef DL_MODEL_FACTORY_H
+#define DL_MODEL_FACTORY_H
+
+#include "sequential-model.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dl
+{
+
+/**
+ * \ingroup dl-trainer
+ * Build one of the named models:
+ *  - "softmax": multinomial logistic regression (flatten, dense);
+ *  - "mlp": flatten, then dense+relu per entry of \p hidden, then dense to the classes;
+ *  - "cnn": LeNet-style: conv5x5(6, pad 2)+relu+pool2, conv5x5(16)+relu+pool2, flatten,
+ *    dense(120)+relu, dense to the classes.
+ * \throws DataError for an unknown name or a shape the model cannot take
+ */
+std::unique_ptr<SequentialModel> BuildModel(const std::string& name,
+                                            Shape input,
+                                            int numClasses,
+                                            const std::vector<int>& hidden = {256});
+
+/**
+ * \ingroup dl-trainer
+ * Parse a comma-separated list of hidden layer sizes ("256" or "512,256").
+ * \throws DataError on anything but positive integers
+ */
+std::vector<int> ParseHiddenSizes(const std::string& text);
+
+} // namespace dl
+
+#endif // DL_MODEL_FACTORY_H

@@ -1,0 +1,90 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef DL_REPLICA_H
+#define DL_REPLICA_H
+
+#include "batch-sampler.h"
+#include "sgd-optimizer.h"
+#include "trainer-backend.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace dl
+{
+
+/**
+ * \ingroup dl-trainer
+ * One worker's model replica: its flat parameter buffer, gradient buffer, optimiser state and
+ * minibatch stream over its shard. Blocks and packets are (offset, count) slices of Params().
+ */
+class Replica
+{
+  public:
+    /**
+     * \param backend the compute backend (shared by all replicas; not owned)
+     * \param data the dataset the shard indexes (not owned)
+     * \param shard this worker's sample indices
+     * \param initSeed parameter initialisation seed (equal for all workers: they start equal)
+     * \param sampleSeed minibatch shuffling seed (distinct per worker)
+     * \param momentum SGD momentum
+     * \param weightDecay SGD weight decay
+     */
+    Replica(TrainerBackend& backend,
+            const Dataset& data,
+            Shard shard,
+            uint64_t initSeed,
+            uint64_t sampleSeed,
+            float momentum,
+            float weightDecay);
+
+    /**
+     * Draw the next minibatch and compute its gradient into Gradient().
+     * \return the mean minibatch loss
+     */
+    double ComputeGradient(int batchSize);
+
+    /** Apply an SGD step with \p grad (Gradient() or an averaged one). */
+    void ApplyGradient(const float* grad, float lr);
+
+    /** ComputeGradient then ApplyGradient(Gradient()): the local step x <- x - lr * m. */
+    double LocalStep(int batchSize, float lr);
+
+    /** \return the parameter buffer */
+    std::vector<float>& Params()
+    {
+        return m_params;
+    }
+
+    /** \return the parameter buffer */
+    const std::vector<float>& Params() const
+    {
+        return m_params;
+    }
+
+    /** \return the last computed gradient */
+    std::vector<float>& Gradient()
+    {
+        return m_grad;
+    }
+
+    /** \return the number of samples in this replica's shard */
+    size_t ShardSize() const
+    {
+        return m_sampler.ShardSize();
+    }
+
+  private:
+    TrainerBackend& m_backend;  //!< compute
+    std::vector<float> m_params; //!< flat parameters
+    std::vector<float> m_grad;   //!< flat gradient
+    SgdOptimizer m_optimizer;    //!< optimiser state
+    BatchSampler m_sampler;      //!< minibatch stream
+    std::vector<float> m_x;      //!< minibatch inputs
+    std::vector<int32_t> m_y;    //!< minibatch labels
+};
+
+} // namespace dl
+
+#endif // DL_REPLICA_H

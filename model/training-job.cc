@@ -1,0 +1,146 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "training-job.h"
+
+#include "ns3/cifar-reader.h"
+#include "ns3/idx-reader.h"
+#include "ns3/model-factory.h"
+#include "ns3/seed-mixer.h"
+#include "ns3/synthetic-dataset.h"
+
+#include "ns3/log.h"
+
+#include <cmath>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TrainingJob");
+
+NS_OBJECT_ENSURE_REGISTERED(TrainingJob);
+
+TypeId
+TrainingJob::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::TrainingJob").SetParent<Object>().SetGroupName("DistributedLearning");
+    return tid;
+}
+
+TrainingJob::TrainingJob() = default;
+
+TrainingJob::~TrainingJob() = default;
+
+namespace
+{
+
+void
+Require(bool ok, const std::string& message)
+{
+    if (!ok)
+    {
+        throw dl::DataError(message);
+    }
+}
+
+} // namespace
+
+Ptr<TrainingJob>
+TrainingJob::Create(const TrainingConfig& c)
+{
+    Require(c.workers >= 1, "--workers must be at least 1");
+    Require(c.epochs > 0, "--epochs must be positive");
+    Require(c.batchSize >= 1, "--batchSize must be at least 1");
+    Require(c.learningRate > 0 && std::isfinite(c.learningRate), "--learningRate must be positive");
+    Require(c.momentum >= 0 && c.momentum < 1, "--momentum must lie in [0, 1)");
+    Require(c.weightDecay >= 0, "--weightDecay must not be negative");
+    Require(c.nonIidAlpha >= 0, "--nonIidAlpha must not be negative (0 means IID)");
+
+    Ptr<TrainingJob> job = CreateObject<TrainingJob>();
+    job->m_config = c;
+    if (c.dataset == "fashion-mnist")
+    {
+        const std::string dir = c.dataDir.empty() ? "/usr/share/datasets/fashion-mnist" : c.dataDir;
+        job->m_train = dl::LoadMnistDir(dir, true);
+        job->m_test = dl::LoadMnistDir(dir, false);
+    }
+    else if (c.dataset == "cifar10")
+    {
+        Require(!c.dataDir.empty(), "--dataset=cifar10 needs --dataDir (the folder of "
+                                    "data_batch_1.bin ... test_batch.bin)");
+        job->m_train = dl::LoadCifarDir(c.dataDir, true);
+        job->m_test = dl::LoadCifarDir(c.dataDir, false);
+    }
+    else if (c.dataset == "synthetic")
+    {
+        dl::SyntheticConfig sc;
+        sc.seed = c.seed;
+        sc.samples = c.trainSubset ? c.trainSubset : 8192;
+        job->m_train = dl::MakeSynthetic(sc, 0);
+        sc.samples = c.testSubset ? c.testSubset : 2048;
+        job->m_test = dl::MakeSynthetic(sc, 1);
+    }
+    else
+    {
+        throw dl::DataError("unknown --dataset '" + c.dataset +
+                            "' (expected fashion-mnist, cifar10 or synthetic)");
+    }
+    job->m_train = dl::Head(job->m_train, c.trainSubset);
+    job->m_test = dl::Head(job->m_test, c.testSubset);
+    const dl::ChannelStats stats = dl::ComputeChannelStats(job->m_train);
+    dl::Standardize(job->m_train, stats);
+    dl::Standardize(job->m_test, stats);
+    Require(job->m_train.Size() >= c.workers,
+            "--workers=" + std::to_string(c.workers) + " exceeds the " +
+                std::to_string(job->m_train.Size()) + " training samples");
+
+    job->m_backend = dl::MakeBackend(c.backend,
+                                     dl::BuildModel(c.model,
+                                                    job->m_train.shape,
+                                                    job->m_train.numClasses,
+                                                    dl::ParseHiddenSizes(c.hidden)));
+    job->m_shards = c.nonIidAlpha > 0
+                        ? dl::ShardDirichlet(job->m_train, c.workers, c.nonIidAlpha, c.seed)
+                        : dl::ShardIid(job->m_train, c.workers, c.seed);
+    job->m_schedule.kind = dl::LrSchedule::ParseKind(c.lrSchedule);
+    job->m_schedule.base = c.learningRate;
+    job->m_schedule.warmupSteps = c.warmupRounds;
+    job->m_schedule.totalSteps = job->GetTotalRounds();
+    job->m_schedule.stepSize = std::max<uint32_t>(1, job->GetTotalRounds() / 3);
+    NS_LOG_INFO("model:\n" << job->m_backend->Summary());
+    return job;
+}
+
+std::unique_ptr<dl::Replica>
+TrainingJob::MakeReplica(uint32_t worker)
+{
+    return std::make_unique<dl::Replica>(*m_backend,
+                                         m_train,
+                                         m_shards.at(worker),
+                                         m_config.seed,
+                                         dl::MixSeed(m_config.seed, dl::SeedStream::MINIBATCH, worker),
+                                         float(m_config.momentum),
+                                         float(m_config.weightDecay));
+}
+
+uint32_t
+TrainingJob::GetRoundsPerEpoch() const
+{
+    const double shard = double(m_train.Size()) / m_config.workers;
+    return std::max<uint32_t>(1, uint32_t(std::ceil(shard / m_config.batchSize)));
+}
+
+uint32_t
+TrainingJob::GetTotalRounds() const
+{
+    return std::max<uint32_t>(1, uint32_t(std::ceil(m_config.epochs * GetRoundsPerEpoch())));
+}
+
+float
+TrainingJob::GetLearningRate(uint32_t round) const
+{
+    return float(m_schedule.At(round));
+}
+
+} // namespace ns3

@@ -1,0 +1,119 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TRAINING_JOB_H
+#define TRAINING_JOB_H
+
+#include "ns3/data-sharding.h"
+#include "ns3/dataset.h"
+#include "ns3/lr-schedule.h"
+#include "ns3/replica.h"
+#include "ns3/trainer-backend.h"
+
+#include "ns3/object.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup distributed-learning
+ * What is being trained: dataset, model, optimiser and schedule. Plain values, validated by
+ * TrainingJob::Create; dl-train fills it from its command line.
+ */
+struct TrainingConfig
+{
+    std::string dataset{"fashion-mnist"}; //!< fashion-mnist | cifar10 | synthetic
+    std::string dataDir;                  //!< empty: the dataset's default location
+    std::string model{"mlp"};             //!< softmax | mlp | cnn
+    std::string hidden{"256"};            //!< mlp hidden sizes, comma separated
+    std::string backend{"cpu"};           //!< cpu | cuda
+    uint32_t workers{16};                 //!< number of replicas (shards)
+    double epochs{3};                     //!< passes over the training set (may be fractional)
+    uint32_t batchSize{32};               //!< per-worker minibatch
+    double learningRate{0.05};            //!< base learning rate
+    std::string lrSchedule{"constant"};   //!< constant | step | cosine
+    uint32_t warmupRounds{0};             //!< linear warm-up length
+    double momentum{0.9};                 //!< SGD momentum
+    double weightDecay{0.0};              //!< L2 weight decay
+    double nonIidAlpha{0.0};              //!< 0: IID shards; > 0: Dirichlet(alpha) label skew
+    uint32_t trainSubset{0};              //!< use only the first N training samples (0: all)
+    uint32_t testSubset{0};               //!< evaluate on the first N test samples (0: all)
+    uint64_t seed{1};                     //!< trainer seed (init, shards, minibatches)
+};
+
+/**
+ * \ingroup distributed-learning
+ * The shared part of an experiment: the loaded (standardised) datasets, the compute backend, the
+ * shards, and the schedule. Workers get their Replica from here; the RoundMonitor evaluates
+ * with it. One backend instance serves every replica (the simulator is single threaded).
+ */
+class TrainingJob : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    TrainingJob();
+    ~TrainingJob() override;
+
+    /**
+     * Load the data and build the model.
+     * \throws dl::DataError with a one-line message naming the problem
+     */
+    static Ptr<TrainingJob> Create(const TrainingConfig& config);
+
+    /** \return the configuration */
+    const TrainingConfig& GetConfig() const
+    {
+        return m_config;
+    }
+
+    /** \return a new replica for worker \p worker (all start from the same parameters) */
+    std::unique_ptr<dl::Replica> MakeReplica(uint32_t worker);
+
+    /** \return rounds in one epoch: ceil(mean shard size / batch size) */
+    uint32_t GetRoundsPerEpoch() const;
+
+    /** \return rounds in the whole run */
+    uint32_t GetTotalRounds() const;
+
+    /** \return the learning rate at \p round */
+    float GetLearningRate(uint32_t round) const;
+
+    /** \return the compute backend */
+    dl::TrainerBackend& GetBackend()
+    {
+        return *m_backend;
+    }
+
+    /** \return the training set */
+    const dl::Dataset& GetTrainSet() const
+    {
+        return m_train;
+    }
+
+    /** \return the test set */
+    const dl::Dataset& GetTestSet() const
+    {
+        return m_test;
+    }
+
+  private:
+    TrainingConfig m_config;                    //!< what to train
+    dl::Dataset m_train;                        //!< training set (standardised)
+    dl::Dataset m_test;                         //!< test set (standardised like train)
+    std::unique_ptr<dl::TrainerBackend> m_backend; //!< compute
+    std::vector<dl::Shard> m_shards;            //!< per-worker sample indices
+    dl::LrSchedule m_schedule;                  //!< learning rate per round
+};
+
+} // namespace ns3
+
+#endif // TRAINING_JOB_H

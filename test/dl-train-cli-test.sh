@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# dl-train end to end: results format, byte-identical reruns (wall_time_s aside), and one clear
+# error line with a non-zero exit for bad input.
+set -u
+bin="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
+
+common=(--dataset=synthetic --trainSubset=512 --testSubset=256 --workers=4 --epochs=2
+        --model=mlp --hidden=32 --lossRate=0.05 --seed=5 --progress=false)
+"$bin" "${common[@]}" --output="$tmp/a.csv" >"$tmp/a.out" 2>"$tmp/a.err"
+check "runs" "[ \$? -eq 0 ]"
+"$bin" "${common[@]}" --output="$tmp/b.csv" >/dev/null 2>&1
+header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s'
+check "header" "[ \"\$(head -1 $tmp/a.csv)\" = '$header' ]"
+check "one row per epoch" "[ \$(wc -l < $tmp/a.csv) -eq 3 ]"
+check "same seed, same results" "cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/b.csv)"
+check "loss shows in arrival rate" "awk -F, 'NR>1 && (\$13 < 0.85 || \$13 > 0.99) {bad=1} END {exit bad}' $tmp/a.csv"
+check "says where results are" "grep -q 'results: $tmp/a.csv' $tmp/a.out"
+"$bin" "${common[@]}" --seed=6 --output="$tmp/c.csv" >/dev/null 2>&1
+check "other seed, other results" "! cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/c.csv)"
+
+bad() {
+    local name="$1" pattern="$2"; shift 2
+    "$bin" "${common[@]}" --output="$tmp/bad.csv" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
+    local rc=$?
+    check "$name: non-zero exit" "[ $rc -ne 0 ]"
+    check "$name: one clear line" "[ \$(wc -l < $tmp/bad.err) -eq 1 ] && grep -q -- '$pattern' $tmp/bad.err"
+    check "$name: no results file" "[ ! -e $tmp/bad.csv ]"
+}
+bad "negative loss rate" "lossRate must lie in" --lossRate=-0.1
+bad "unknown algorithm" "unknown or unavailable --algorithm 'sgd'" --algorithm=sgd
+bad "unknown model" "unknown model 'resnet'" --model=resnet
+bad "missing data" "/nonexistent/train-images-idx3-ubyte.gz: no such file" --dataset=fashion-mnist --dataDir=/nonexistent
+bad "bad link rate" "invalid --linkRate" --linkRate=fast
+bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
+exit $fail

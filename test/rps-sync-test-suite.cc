@@ -1,0 +1,382 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// RPS over the simulated network: equivalence with synchronous SGD without loss, exact combine
+// arithmetic under chosen packet drops, and measured arrival rates under Bernoulli loss.
+
+#include "ns3/core-module.h"
+#include "ns3/distributed-learning-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+#include "ns3/test.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <tuple>
+
+using namespace ns3;
+
+namespace
+{
+
+/// A small synthetic experiment: mlp 144-16-10 (2330 parameters).
+Ptr<TrainingJob>
+SmallJob(uint32_t workers, double epochs, uint32_t trainSubset)
+{
+    TrainingConfig c;
+    c.dataset = "synthetic";
+    c.model = "mlp";
+    c.hidden = "16";
+    c.workers = workers;
+    c.epochs = epochs;
+    c.batchSize = 16;
+    c.learningRate = 0.05;
+    c.momentum = 0.9;
+    c.weightDecay = 1e-4;
+    c.trainSubset = trainSubset;
+    c.testSubset = 256;
+    c.seed = 7;
+    return TrainingJob::Create(c);
+}
+
+/// Parameters of every worker at the end of every round: [round][worker].
+using History = std::map<uint32_t, std::vector<std::vector<float>>>;
+
+/// Record each worker's parameters as it ends each round.
+void
+Record(History* history,
+       const std::vector<Ptr<LearningWorker>>* workers,
+       uint32_t worker,
+       uint32_t round,
+       double)
+{
+    auto& row = (*history)[round];
+    row.resize(workers->size());
+    row[worker] = (*workers)[worker]->GetReplica().Params();
+}
+
+History
+RunAndRecord(DistributedLearningHelper& helper, Ptr<TrainingJob> job)
+{
+    helper.Install(job);
+    History history;
+    for (const Ptr<LearningWorker>& w : helper.GetWorkers())
+    {
+        w->TraceConnectWithoutContext(
+            "RoundEnd",
+            MakeBoundCallback(&Record, &history, &helper.GetWorkers()));
+    }
+    Simulator::Run();
+    Simulator::Destroy();
+    return history;
+}
+
+double
+MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
+{
+    double m = 0.0;
+    for (size_t i = 0; i < a.size(); ++i)
+    {
+        m = std::max(m, double(std::abs(a[i] - b[i])));
+    }
+    return m;
+}
+
+} // namespace
+
+/**
+ * \ingroup distributed-learning-tests
+ * Without loss, every replica ends every round equal to the global average, and the sequence
+ * equals synchronous data-parallel SGD (one process averaging the n gradients).
+ */
+class RpsLosslessTestCase : public TestCase
+{
+  public:
+    RpsLosslessTestCase()
+        : TestCase("RPS without loss equals synchronous data-parallel SGD")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const uint32_t n = 4;
+        Ptr<TrainingJob> job = SmallJob(n, 1.5, 256); // 4 rounds per epoch: 6 rounds
+        DistributedLearningHelper helper;
+        History history = RunAndRecord(helper, job);
+        const uint32_t rounds = job->GetTotalRounds();
+        NS_TEST_ASSERT_MSG_EQ(rounds, 6u, "rounds");
+        NS_TEST_ASSERT_MSG_EQ(history.size(), size_t(rounds), "every round recorded");
+
+        // Reference: the same replicas (same init, same minibatch streams) driven by one process.
+        Ptr<TrainingJob> ref = SmallJob(n, 1.5, 256);
+        std::vector<std::unique_ptr<dl::Replica>> replicas;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            replicas.push_back(ref->MakeReplica(i));
+        }
+        const size_t count = ref->GetBackend().ParamCount();
+        std::vector<float> central = replicas[0]->Params();
+        dl::SgdOptimizer optimizer(count, 0.9f, 1e-4f);
+        for (uint32_t r = 0; r < rounds; ++r)
+        {
+            std::vector<float> mean(count, 0.0f);
+            for (auto& rep : replicas)
+            {
+                rep->Params() = central;
+                rep->ComputeGradient(16);
+                for (size_t k = 0; k < count; ++k)
+                {
+                    mean[k] += rep->Gradient()[k] / float(n);
+                }
+            }
+            optimizer.Step(central.data(), mean.data(), ref->GetLearningRate(r));
+
+            const auto& sim = history[r];
+            for (uint32_t i = 1; i < n; ++i)
+            {
+                NS_TEST_ASSERT_MSG_EQ(MaxAbsDiff(sim[i], sim[0]), 0.0,
+                                      "round " << r << ": replica " << i << " differs from 0");
+            }
+            NS_TEST_ASSERT_MSG_LT(MaxAbsDiff(sim[0], central), 2e-5,
+                                  "round " << r << ": RPS differs from synchronous SGD");
+        }
+        // The test can fail: the replicas did move.
+        NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(central, replicas[0]->Params()), 0.0, "training moved");
+    }
+};
+
+/**
+ * \ingroup distributed-learning-tests
+ * A ReceiveListErrorModel drops chosen packets at worker 0; exactly the affected units are
+ * averaged over fewer copies (scatter) or kept-own (broadcast). Checked number by number
+ * against a direct computation of one RPS round from the workers' local steps.
+ */
+class RpsChosenDropsTestCase : public TestCase
+{
+  public:
+    RpsChosenDropsTestCase(dl::BlockPartition::Granularity g)
+        : TestCase(std::string("RPS combine under chosen drops, ") +
+                   (g == dl::BlockPartition::PACKET ? "packet" : "block") + " granularity"),
+          m_granularity(g)
+    {
+    }
+
+  private:
+    /// (phase, source, destination, chunk) of a dropped packet.
+    using Drop = std::tuple<uint8_t, uint32_t, uint32_t, uint32_t>;
+
+    static void OnDrop(std::set<Drop>* drops, uint32_t dst, Ptr<const Packet> packet)
+    {
+        Ptr<Packet> p = packet->Copy();
+        PppHeader ppp;
+        Ipv4Header ip;
+        UdpHeader udp;
+        ModelBlockHeader h;
+        p->RemoveHeader(ppp);
+        p->RemoveHeader(ip);
+        p->RemoveHeader(udp);
+        p->RemoveHeader(h);
+        drops->insert(Drop{h.m_phase, h.m_source, dst, h.m_chunk});
+    }
+
+    void DoRun() override
+    {
+        const uint32_t n = 3;
+        Ptr<TrainingJob> job = SmallJob(n, 0.5, 96); // 2 rounds per epoch: 1 round
+        DistributedLearningHelper helper;
+        helper.SetGranularity(m_granularity);
+        helper.SetMtu(1000); // 235 floats per packet: each ~777-float block is 4 chunks
+        helper.Install(job);
+        NS_TEST_ASSERT_MSG_EQ(job->GetTotalRounds(), 1u, "one round");
+        auto partition = helper.GetPartition();
+        NS_TEST_ASSERT_MSG_EQ(partition->Chunks(0), 4u, "chunks per block");
+
+        // Worker 0 receives 2 x 4 scatter chunks of block 0 and 2 x 4 broadcast chunks.
+        Ptr<ReceiveListErrorModel> em = CreateObject<ReceiveListErrorModel>();
+        em->SetList({2, 11});
+        Ptr<NetDevice> nic0 = helper.GetWorkerDevices().Get(0);
+        nic0->SetAttribute("ReceiveErrorModel", PointerValue(em));
+        std::set<Drop> drops;
+        nic0->TraceConnectWithoutContext("PhyRxDrop", MakeBoundCallback(&OnDrop, &drops, 0u));
+
+        History history;
+        for (const Ptr<LearningWorker>& w : helper.GetWorkers())
+        {
+            w->TraceConnectWithoutContext("RoundEnd",
+                                          MakeBoundCallback(&Record, &history, &helper.GetWorkers()));
+        }
+        Simulator::Run();
+        Simulator::Destroy();
+        NS_TEST_ASSERT_MSG_EQ(drops.size(), 2u, "two packets dropped");
+        bool scatterDrop = false;
+        bool broadcastDrop = false;
+        for (const Drop& d : drops)
+        {
+            scatterDrop |= std::get<0>(d) == ModelBlockHeader::SCATTER;
+            broadcastDrop |= std::get<0>(d) == ModelBlockHeader::BROADCAST;
+        }
+        NS_TEST_ASSERT_MSG_EQ(scatterDrop && broadcastDrop, true, "one drop in each phase");
+
+        // v_i: each worker's local step, reproduced outside the simulator.
+        Ptr<TrainingJob> ref = SmallJob(n, 0.5, 96);
+        std::vector<std::vector<float>> v;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            auto rep = ref->MakeReplica(i);
+            rep->LocalStep(16, ref->GetLearningRate(0));
+            v.push_back(rep->Params());
+        }
+        auto unitLost = [&](uint8_t phase, uint32_t src, uint32_t dst, uint32_t block, uint32_t u) {
+            for (uint32_t c = 0; c < partition->Chunks(block); ++c)
+            {
+                if (partition->UnitOfChunk(c) == u && drops.count(Drop{phase, src, dst, c}))
+                {
+                    return true;
+                }
+            }
+            return false;
+        };
+        // Owners' averages.
+        std::vector<std::vector<float>> avg(n, std::vector<float>(partition->ParamCount()));
+        for (uint32_t j = 0; j < n; ++j)
+        {
+            for (uint32_t u = 0; u < partition->Units(j); ++u)
+            {
+                const dl::Slice s = partition->UnitSlice(j, u);
+                for (uint32_t k = s.offset; k < s.offset + s.count; ++k)
+                {
+                    double sum = v[j][k];
+                    int copies = 1;
+                    for (uint32_t i = 0; i < n; ++i)
+                    {
+                        if (i != j && !unitLost(ModelBlockHeader::SCATTER, i, j, j, u))
+                        {
+                            sum += v[i][k];
+                            copies++;
+                        }
+                    }
+                    avg[j][k] = float(sum / copies);
+                }
+            }
+        }
+        uint32_t keptOwn = 0;
+        uint32_t fewerCopies = 0;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            std::vector<float> expect = v[i];
+            for (uint32_t j = 0; j < n; ++j)
+            {
+                for (uint32_t u = 0; u < partition->Units(j); ++u)
+                {
+                    const dl::Slice s = partition->UnitSlice(j, u);
+                    const bool lost = j != i && unitLost(ModelBlockHeader::BROADCAST, j, i, j, u);
+                    keptOwn += lost ? 1 : 0;
+                    if (i == j && i == 0)
+                    {
+                        for (uint32_t src = 1; src < n; ++src)
+                        {
+                            fewerCopies += unitLost(ModelBlockHeader::SCATTER, src, 0, 0, u) ? 1 : 0;
+                        }
+                    }
+                    for (uint32_t k = s.offset; k < s.offset + s.count && !lost; ++k)
+                    {
+                        expect[k] = avg[j][k];
+                    }
+                }
+            }
+            NS_TEST_ASSERT_MSG_LT(MaxAbsDiff(history[0][i], expect), 1e-6,
+                                  "worker " << i << " after one round with chosen drops");
+        }
+        NS_TEST_ASSERT_MSG_EQ(keptOwn, 1u, "exactly one unit kept-own");
+        NS_TEST_ASSERT_MSG_EQ(fewerCopies, 1u, "exactly one unit averaged over fewer copies");
+        // Worker 0 now disagrees with the others exactly where its broadcast unit was lost.
+        NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(history[0][0], history[0][1]), 0.0, "replicas differ");
+        NS_TEST_ASSERT_MSG_EQ(MaxAbsDiff(history[0][1], history[0][2]), 0.0, "1 and 2 agree");
+    }
+
+    dl::BlockPartition::Granularity m_granularity; //!< unit under test
+};
+
+/**
+ * \ingroup distributed-learning-tests
+ * Bernoulli loss p at the receiving NICs: the measured arrival rate is 1-p per packet unit and
+ * (1-p)^k per k-packet block, within a binomial tolerance.
+ */
+class RpsArrivalRateTestCase : public TestCase
+{
+  public:
+    RpsArrivalRateTestCase(dl::BlockPartition::Granularity g)
+        : TestCase(std::string("measured arrival rate under Bernoulli loss, ") +
+                   (g == dl::BlockPartition::PACKET ? "packet" : "block") + " granularity"),
+          m_granularity(g)
+    {
+    }
+
+  private:
+    static void OnPhaseEnd(uint64_t* expected, uint64_t* arrived, uint32_t, uint8_t, uint32_t e,
+                           uint32_t a, bool)
+    {
+        *expected += e;
+        *arrived += a;
+    }
+
+    void DoRun() override
+    {
+        const double p = 0.1;
+        RngSeedManager::SetSeed(3);
+        Ptr<TrainingJob> job = SmallJob(4, 4, 1024); // 16 rounds per epoch: 64 rounds
+        DistributedLearningHelper helper;
+        helper.SetGranularity(m_granularity);
+        helper.SetMtu(700); // 160 floats per packet: each ~583-float block is 4 chunks
+        helper.SetLoss("bernoulli", p);
+        helper.Install(job);
+        const uint32_t k = helper.GetPartition()->Chunks(0);
+        NS_TEST_ASSERT_MSG_EQ(k, 4u, "chunks per block");
+        uint64_t expected = 0;
+        uint64_t arrived = 0;
+        for (const Ptr<LearningWorker>& w : helper.GetWorkers())
+        {
+            w->GetSync()->TraceConnectWithoutContext(
+                "PhaseEnd", MakeBoundCallback(&OnPhaseEnd, &expected, &arrived));
+        }
+        Simulator::Run();
+        uint64_t late = 0;
+        for (const Ptr<LearningWorker>& w : helper.GetWorkers())
+        {
+            late += w->GetSync()->GetLateOrEarlyPackets();
+        }
+        std::cerr << "late/early packets " << late << " timeout " << DynamicCast<RpsSync>(helper.GetWorkers()[0]->GetSync())->GetPhaseTimeout().As(Time::US) << std::endl;
+        Simulator::Destroy();
+        const double q = m_granularity == dl::BlockPartition::PACKET ? 1 - p : std::pow(1 - p, k);
+        const double rate = double(arrived) / double(expected);
+        const double sigma = std::sqrt(q * (1 - q) / double(expected));
+        NS_TEST_ASSERT_MSG_GT(expected, 700u, "enough units");
+        NS_TEST_ASSERT_MSG_EQ_TOL(rate, q, 4 * sigma,
+                                  "arrival rate " << rate << " over " << expected << " units");
+    }
+
+    dl::BlockPartition::Granularity m_granularity; //!< unit under test
+};
+
+/**
+ * \ingroup distributed-learning-tests
+ * The RPS suite.
+ */
+class RpsSyncTestSuite : public TestSuite
+{
+  public:
+    RpsSyncTestSuite()
+        : TestSuite("dl-rps-sync", SYSTEM)
+    {
+        AddTestCase(new RpsLosslessTestCase, TestCase::QUICK);
+        AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::PACKET), TestCase::QUICK);
+        AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::BLOCK), TestCase::QUICK);
+        AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::PACKET), TestCase::QUICK);
+        AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::BLOCK), TestCase::QUICK);
+    }
+};
+
+static RpsSyncTestSuite g_rpsSyncTestSuite; //!< static instance

@@ -1,0 +1,215 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// Finite-difference gradient checks for every layer and every model.
+
+#include "ns3/conv2d-layer.h"
+#include "ns3/dense-layer.h"
+#include "ns3/flatten-layer.h"
+#include "ns3/max-pool-layer.h"
+#include "ns3/model-factory.h"
+#include "ns3/relu-layer.h"
+#include "ns3/softmax-cross-entropy.h"
+
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <random>
+
+using namespace dl;
+
+namespace
+{
+
+std::vector<float>
+RandomVector(size_t n, std::mt19937_64& rng, float scale = 1.0f)
+{
+    std::normal_distribution<float> normal(0.0f, scale);
+    std::vector<float> v(n);
+    for (float& x : v)
+    {
+        x = normal(rng);
+    }
+    return v;
+}
+
+/// f(params, in) = sum(Forward(params, in) .* r), accumulated in double.
+double
+Probe(Layer& layer, const std::vector<float>& params, const std::vector<float>& in,
+      const std::vector<float>& r, int batch)
+{
+    std::vector<float> out(size_t(batch) * layer.OutputShape().Size());
+    layer.Forward(params.data(), in.data(), out.data(), batch);
+    double s = 0.0;
+    for (size_t i = 0; i < out.size(); ++i)
+    {
+        s += double(out[i]) * r[i];
+    }
+    return s;
+}
+
+/// Central difference of Probe along coordinate i of v.
+double
+Numeric(std::vector<float>& v, size_t i, const std::function<double()>& f)
+{
+    const float eps = 1e-2f;
+    const float keep = v[i];
+    v[i] = keep + eps;
+    const double up = f();
+    v[i] = keep - eps;
+    const double down = f();
+    v[i] = keep;
+    return (up - down) / (2.0 * eps);
+}
+
+/// Tolerance wide enough for float rounding, far too tight for a sign or indexing error.
+void
+CheckClose(double numeric, double analytic, const std::string& what)
+{
+    INFO(what << ": numeric " << numeric << " analytic " << analytic);
+    CHECK(std::abs(numeric - analytic) <= 2e-2 + 2e-2 * std::max(std::abs(numeric), std::abs(analytic)));
+}
+
+/// \param distinct give inputs pairwise at least 0.05 apart, so that a finite-difference step
+///        never changes which input of a pooling window is the maximum
+void
+CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false)
+{
+    std::mt19937_64 rng(seed);
+    std::vector<float> params = RandomVector(layer.ParamCount(), rng, 0.5f);
+    std::vector<float> in = RandomVector(size_t(batch) * layer.InputShape().Size(), rng);
+    if (distinct)
+    {
+        for (size_t i = 0; i < in.size(); ++i)
+        {
+            in[i] = 0.05f * float(i) - 0.025f * float(in.size());
+        }
+        std::shuffle(in.begin(), in.end(), rng);
+    }
+    std::vector<float> r = RandomVector(size_t(batch) * layer.OutputShape().Size(), rng);
+    std::vector<float> out(r.size());
+    layer.Forward(params.data(), in.data(), out.data(), batch);
+    std::vector<float> gradParams(params.size());
+    std::vector<float> gradIn(in.size());
+    layer.Backward(params.data(), in.data(), out.data(), r.data(), gradParams.data(),
+                   gradIn.data(), batch);
+    auto f = [&]() { return Probe(layer, params, in, r, batch); };
+    std::uniform_int_distribution<size_t> pickIn(0, in.size() - 1);
+    for (int k = 0; k < 25; ++k)
+    {
+        const size_t i = pickIn(rng);
+        CheckClose(Numeric(in, i, f), gradIn[i], layer.Describe() + " d/din[" + std::to_string(i) + "]");
+    }
+    if (!params.empty())
+    {
+        std::uniform_int_distribution<size_t> pickP(0, params.size() - 1);
+        for (int k = 0; k < 25; ++k)
+        {
+            const size_t i = pickP(rng);
+            CheckClose(Numeric(params, i, f), gradParams[i],
+                       layer.Describe() + " d/dparam[" + std::to_string(i) + "]");
+        }
+        // The bias is the last slice of every parametrised layer: check it all.
+        const size_t tail = std::min<size_t>(params.size(), 4);
+        for (size_t i = params.size() - tail; i < params.size(); ++i)
+        {
+            CheckClose(Numeric(params, i, f), gradParams[i], layer.Describe() + " d/dbias");
+        }
+    }
+}
+
+} // namespace
+
+TEST_CASE("dense layer gradient matches finite differences", "[gradient]")
+{
+    DenseLayer layer(Shape{1, 1, 13}, 7);
+    CheckLayer(layer, 5, 1);
+}
+
+TEST_CASE("relu layer gradient matches finite differences", "[gradient]")
+{
+    ReluLayer layer(Shape{2, 3, 4});
+    CheckLayer(layer, 3, 2);
+}
+
+TEST_CASE("conv2d layer gradient matches finite differences", "[gradient]")
+{
+    Conv2dLayer padded(Shape{2, 7, 6}, 3, 3, 1);
+    CheckLayer(padded, 2, 3);
+    Conv2dLayer valid(Shape{3, 8, 8}, 4, 5, 0);
+    CheckLayer(valid, 2, 4);
+}
+
+TEST_CASE("max-pool layer gradient matches finite differences", "[gradient]")
+{
+    MaxPoolLayer layer(Shape{2, 6, 7}, 2);
+    REQUIRE(layer.OutputShape().h == 3);
+    REQUIRE(layer.OutputShape().w == 3);
+    CheckLayer(layer, 3, 5, true);
+}
+
+TEST_CASE("flatten layer passes values and gradients through", "[gradient]")
+{
+    FlattenLayer layer(Shape{2, 3, 4});
+    REQUIRE(layer.OutputShape().Size() == 24);
+    CheckLayer(layer, 2, 6);
+}
+
+TEST_CASE("softmax cross-entropy: value and gradient", "[gradient]")
+{
+    // Uniform logits: loss is log(K), gradient (1/K - onehot)/batch.
+    std::vector<float> logits(2 * 4, 0.0f);
+    std::vector<int32_t> labels{1, 3};
+    std::vector<float> grad(8);
+    int correct = -1;
+    const double loss = SoftmaxCrossEntropy(logits.data(), labels.data(), 2, 4, grad.data(), &correct);
+    CHECK(loss == Approx(std::log(4.0)).epsilon(1e-6));
+    CHECK(grad[1] == Approx((0.25 - 1.0) / 2).epsilon(1e-6));
+    CHECK(grad[0] == Approx(0.25 / 2).epsilon(1e-6));
+    // Large logits must not overflow.
+    std::vector<float> big{1000.0f, 0.0f};
+    std::vector<int32_t> label0{0};
+    CHECK(SoftmaxCrossEntropy(big.data(), label0.data(), 1, 2, nullptr, &correct) == Approx(0.0).margin(1e-9));
+    CHECK(correct == 1);
+}
+
+TEST_CASE("every model's loss gradient matches finite differences", "[gradient]")
+{
+    for (const std::string name : {"softmax", "mlp", "cnn"})
+    {
+        SECTION(name)
+        {
+            const Shape input{1, 12, 12};
+            auto model = BuildModel(name, input, 5, {16});
+            std::vector<float> params(model->ParamCount());
+            model->Init(params.data(), 7);
+            std::mt19937_64 rng(11);
+            const int batch = 4;
+            std::vector<float> x = RandomVector(size_t(batch) * input.Size(), rng);
+            std::vector<int32_t> y{0, 3, 4, 1};
+            std::vector<float> grad(params.size());
+            model->LossAndGradient(params.data(), x.data(), y.data(), batch, grad.data());
+            auto f = [&]() {
+                std::vector<float> scratch(params.size());
+                return model->LossAndGradient(params.data(), x.data(), y.data(), batch, scratch.data());
+            };
+            std::uniform_int_distribution<size_t> pick(0, params.size() - 1);
+            for (int k = 0; k < 30; ++k)
+            {
+                const size_t i = pick(rng);
+                // The loss is ~1, so a 1e-2 step is too coarse here; a scaled check instead.
+                const float keep = params[i];
+                const float eps = 1e-3f;
+                params[i] = keep + eps;
+                const double up = f();
+                params[i] = keep - eps;
+                const double down = f();
+                params[i] = keep;
+                const double numeric = (up - down) / (2.0 * eps);
+                INFO(name << " param " << i << " numeric " << numeric << " analytic " << grad[i]);
+                CHECK(std::abs(numeric - grad[i]) <= 3e-3 + 3e-2 * std::abs(numeric));
+            }
+        }
+    }
+}
