@@ -45,7 +45,7 @@ Check(bool ok, const std::string& message)
     }
 }
 
-template <typename T>
+template<typename T>
 T
 ParseValue(const std::string& flag, const std::string& text)
 {
@@ -88,10 +88,13 @@ main(int argc, char* argv[])
               "trainer). Writes one CSV row per evaluation point.");
     cmd.AddValue("algorithm", "rps | local (baselines: see issues)", algorithm);
     cmd.AddValue("workers", "number of workers", cfg.workers);
-    cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)", lossRate);
+    cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)",
+                 lossRate);
     cmd.AddValue("lossModel", "bernoulli | burst | gilbert-elliott", lossModel);
-    cmd.AddValue("lossPlacement", "receiver (once per path) | every-link (compounds per hop)", lossPlacement);
-    cmd.AddValue("burstLength", "mean loss burst length in packets (burst, gilbert-elliott)", burstLength);
+    cmd.AddValue("lossPlacement", "receiver (once per path) | every-link (compounds per hop)",
+                 lossPlacement);
+    cmd.AddValue("burstLength", "mean loss burst length in packets (burst, gilbert-elliott)",
+                 burstLength);
     cmd.AddValue("granularity", "aggregation unit: packet | block", granularity);
     cmd.AddValue("topology", "star | leaf-spine", topology);
     cmd.AddValue("workersPerLeaf", "leaf-spine: workers per leaf switch", workersPerLeaf);
@@ -101,9 +104,13 @@ main(int argc, char* argv[])
     cmd.AddValue("queueSize", "switch port queue size (packets 'Np' or bytes 'NB')", queueSize);
     cmd.AddValue("mtu", "IP MTU in bytes (9000: jumbo frames)", mtu);
     cmd.AddValue("computeTime", "simulated time of one local step", computeTime);
-    cmd.AddValue("phaseTimeout", "deadline of each exchange phase (0s: derived from model size and link rate)", phaseTimeout);
+    cmd.AddValue("phaseTimeout",
+                 "deadline of each exchange phase (0s: derived from model size and link rate)",
+                 phaseTimeout);
     cmd.AddValue("dataset", "fashion-mnist | cifar10 | synthetic", cfg.dataset);
-    cmd.AddValue("dataDir", "dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)", cfg.dataDir);
+    cmd.AddValue("dataDir",
+                 "dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)",
+                 cfg.dataDir);
     cmd.AddValue("model", "softmax | mlp | cnn", cfg.model);
     cmd.AddValue("hidden", "mlp hidden layer sizes, comma separated", cfg.hidden);
     cmd.AddValue("epochs", "passes over the training set", cfg.epochs);
@@ -152,12 +159,14 @@ main(int argc, char* argv[])
     const Time timeout = ParseValue<TimeValue>("--phaseTimeout", phaseTimeout).Get();
     const QueueSize queue = ParseValue<QueueSizeValue>("--queueSize", queueSize).Get();
     Check(rate.GetBitRate() > 0, "--linkRate must be positive");
-    Check(!delay.IsNegative() && !compute.IsNegative() && !timeout.IsNegative(),
+    Check(!delay.IsStrictlyNegative() && !compute.IsStrictlyNegative()
+              && !timeout.IsStrictlyNegative(),
           "times must not be negative");
 
     RngSeedManager::SetSeed(uint32_t(cfg.seed ? cfg.seed : 1));
     RngSeedManager::SetRun(run);
-    cfg.seed = cfg.seed * 1000003ULL + run; // the trainer follows seed and run too
+    const uint64_t userSeed = cfg.seed;
+    cfg.seed = dl::MixSeed(cfg.seed, dl::SeedStream::INIT, run); // the trainer follows the run too
 
     Ptr<TrainingJob> job;
     try
@@ -192,16 +201,19 @@ main(int argc, char* argv[])
     Ptr<RoundMonitor> monitor = CreateObject<RoundMonitor>();
     monitor->SetAttribute("EvalEvery", UintegerValue(evalEvery));
     monitor->SetAttribute("Progress", BooleanValue(progress));
-    monitor->SetLabels(algorithm, lossRate, cfg.seed);
+    monitor->SetLabels(algorithm, lossRate, userSeed);
     monitor->Watch(job, helper.GetWorkers());
     monitor->WatchDevices(helper.GetDevices());
 
     const auto partition = helper.GetPartition();
-    std::cerr << "[dl-train] " << algorithm << ": " << cfg.workers << " workers, " << topology
-              << ", " << cfg.model << " (" << job->GetBackend().ParamCount() << " params, "
-              << partition->TotalChunks() << " packets per model copy) on " << cfg.dataset
-              << ", loss " << lossRate << " " << lossModel << ", " << job->GetTotalRounds()
-              << " rounds (" << job->GetRoundsPerEpoch() << " per epoch)" << std::endl;
+    if (progress)
+    {
+        std::cerr << "[dl-train] " << algorithm << ": " << cfg.workers << " workers, " << topology
+                  << ", " << cfg.model << " (" << job->GetBackend().ParamCount() << " params, "
+                  << partition->TotalChunks() << " packets per model copy) on " << cfg.dataset
+                  << ", loss " << lossRate << " " << lossModel << ", " << job->GetTotalRounds()
+                  << " rounds (" << job->GetRoundsPerEpoch() << " per epoch)" << std::endl;
+    }
 
     Simulator::Run();
     if (monitor->HasDiverged())
@@ -210,8 +222,8 @@ main(int argc, char* argv[])
     }
     if (monitor->GetRoundsCompleted() != job->GetTotalRounds())
     {
-        Fail("simulation ended after " + std::to_string(monitor->GetRoundsCompleted()) + " of " +
-                 std::to_string(job->GetTotalRounds()) + " rounds; no results written",
+        Fail("simulation ended after " + std::to_string(monitor->GetRoundsCompleted()) + " of "
+                 + std::to_string(job->GetTotalRounds()) + " rounds; no results written",
              3);
     }
     const size_t slash = output.find_last_of('/');
@@ -225,8 +237,11 @@ main(int argc, char* argv[])
     }
     Simulator::Destroy();
     const RoundMonitor::Row& last = monitor->GetRows().back();
-    std::cerr << "[dl-train] done: test accuracy " << last.testAccuracy << ", sim time "
-              << last.simTime << " s, wall " << last.wallTime << " s" << std::endl;
+    if (progress)
+    {
+        std::cerr << "[dl-train] done: test accuracy " << last.testAccuracy << ", sim time "
+                  << last.simTime << " s, wall " << last.wallTime << " s" << std::endl;
+    }
     std::cout << "results: " << output << std::endl;
     return 0;
 }

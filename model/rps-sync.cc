@@ -50,16 +50,18 @@ RpsSync::Setup(uint32_t self,
 {
     SyncAlgorithm::Setup(self, transport, replica, partition);
     NS_ABORT_MSG_IF(m_phaseTimeout.IsZero() && m_workers > 1, "RpsSync: PhaseTimeout not set");
-    m_scatterExpected = (m_workers - 1) * partition->Chunks(self);
-    m_broadcastExpected = partition->TotalChunks() - partition->Chunks(self);
+    m_lastKey.assign(m_workers, 0);
+    m_settled.assign(m_workers, 0);
     for (RoundSlot& slot : m_slots)
     {
-        slot.copies.resize(size_t(m_workers) * partition->BlockSlice(self).count);
-        slot.copySeen.resize(size_t(m_workers) * partition->Chunks(self));
-        slot.copyUnits.resize(size_t(m_workers) * partition->Units(self));
-        slot.averages.resize(partition->ParamCount());
-        slot.avgSeen.resize(partition->TotalChunks());
-        slot.avgUnits.resize(partition->TotalUnits());
+        slot.copies.resize(size_t(m_workers) * m_partition->BlockSlice(self).count);
+        slot.copySeen.resize(size_t(m_workers) * m_partition->Chunks(self));
+        slot.copyUnits.resize(size_t(m_workers) * m_partition->Units(self));
+        slot.copyFrom.resize(m_workers);
+        slot.averages.resize(m_partition->ParamCount());
+        slot.avgSeen.resize(m_partition->TotalChunks());
+        slot.avgUnits.resize(m_partition->TotalUnits());
+        slot.avgFrom.resize(m_workers);
         ResetSlot(slot);
     }
 }
@@ -87,16 +89,28 @@ RpsSync::ExchangeApplied()
 {
 }
 
+namespace
+{
+
+/// Position of a packet in a sender's transmission order (round, then phase, then chunk).
+uint64_t
+SendOrderKey(uint32_t round, uint8_t phase, uint32_t chunk)
+{
+    return (uint64_t(round) << 32) | (uint64_t(phase) << 28) | chunk;
+}
+
+} // namespace
+
 void
 RpsSync::ResetSlot(RoundSlot& slot)
 {
     // Only the arrival records need clearing: values are read only where a chunk was seen.
     std::fill(slot.copySeen.begin(), slot.copySeen.end(), 0);
     std::fill(slot.copyUnits.begin(), slot.copyUnits.end(), 0);
+    std::fill(slot.copyFrom.begin(), slot.copyFrom.end(), 0);
     std::fill(slot.avgSeen.begin(), slot.avgSeen.end(), 0);
     std::fill(slot.avgUnits.begin(), slot.avgUnits.end(), 0);
-    slot.copyChunks = 0;
-    slot.avgChunks = 0;
+    std::fill(slot.avgFrom.begin(), slot.avgFrom.end(), 0);
 }
 
 void
@@ -123,36 +137,107 @@ RpsSync::StartExchange(uint32_t round, DoneCallback done)
     m_state = SCATTER;
     m_lastArrival = m_exchangeStart;
     m_deadline = Simulator::Schedule(m_phaseTimeout, &RpsSync::OnDeadline, this);
-    CheckScatter();
+    BeginSettling();
+}
+
+bool
+RpsSync::IsSettled(uint32_t peer) const
+{
+    const RoundSlot& slot = m_slots[m_round % 2];
+    if (m_state == SCATTER)
+    {
+        const uint32_t chunks = m_partition->Chunks(m_self);
+        return slot.copyFrom[peer] == chunks ||
+               m_lastKey[peer] > SendOrderKey(m_round, ModelBlockHeader::SCATTER, chunks - 1);
+    }
+    const uint32_t chunks = m_partition->Chunks(peer);
+    return slot.avgFrom[peer] == chunks ||
+           m_lastKey[peer] > SendOrderKey(m_round, ModelBlockHeader::BROADCAST, chunks - 1);
+}
+
+void
+RpsSync::BeginSettling()
+{
+    m_settledCount = 0;
+    for (uint32_t w = 0; w < m_workers; ++w)
+    {
+        m_settled[w] = w != m_self && IsSettled(w);
+        m_settledCount += m_settled[w];
+    }
+    if (m_settledCount == m_workers - 1)
+    {
+        EndPhase(false);
+    }
+}
+
+void
+RpsSync::UpdatePeer(uint32_t peer)
+{
+    if (m_state == IDLE || m_settled[peer] || !IsSettled(peer))
+    {
+        return;
+    }
+    m_settled[peer] = 1;
+    if (++m_settledCount == m_workers - 1)
+    {
+        EndPhase(false);
+    }
+}
+
+bool
+RpsSync::AnySilentPeer() const
+{
+    const RoundSlot& slot = m_slots[m_round % 2];
+    for (uint32_t w = 0; w < m_workers; ++w)
+    {
+        if (w == m_self || m_settled[w])
+        {
+            continue;
+        }
+        const bool silent =
+            m_state == SCATTER
+                ? m_lastKey[w] <= SendOrderKey(m_round, ModelBlockHeader::SCATTER, 0)
+                : slot.avgFrom[w] == 0 &&
+                      m_lastKey[w] <= SendOrderKey(m_round, ModelBlockHeader::BROADCAST, 0);
+        if (silent)
+        {
+            return true;
+        }
+    }
+    return false;
 }
 
 void
 RpsSync::OnDeadline()
 {
-    // The deadline is an idle timeout: PhaseTimeout without a chunk of the phase. Arrivals only
-    // record their time; the timer re-arms itself here, so the packet path schedules nothing.
-    const Time quietUntil = m_lastArrival + m_phaseTimeout;
-    if (Simulator::Now() < quietUntil)
+    // An idle timeout: arrivals only record their time; the timer re-arms itself here, so the
+    // packet path schedules nothing. A peer that has sent nothing of the phase yet may be late
+    // rather than lost (it waited out a loss of its own), so it gets a longer allowance: two
+    // timeouts from the exchange start for its copies, three for its broadcast.
+    Time until = m_lastArrival + m_phaseTimeout;
+    if (AnySilentPeer())
     {
-        m_deadline = Simulator::Schedule(quietUntil - Simulator::Now(), &RpsSync::OnDeadline, this);
+        until = std::max(until, m_exchangeStart + m_phaseTimeout * (m_state == SCATTER ? 2 : 3));
+    }
+    if (Simulator::Now() < until)
+    {
+        m_deadline = Simulator::Schedule(until - Simulator::Now(), &RpsSync::OnDeadline, this);
         return;
     }
-    if (m_state == SCATTER)
-    {
-        EndScatter(true);
-    }
-    else if (m_state == BROADCAST)
-    {
-        EndBroadcast(true);
-    }
+    EndPhase(true);
 }
 
 void
-RpsSync::CheckScatter()
+RpsSync::EndPhase(bool timedOut)
 {
-    if (m_state == SCATTER && m_slots[m_round % 2].copyChunks == m_scatterExpected)
+    m_deadline.Cancel();
+    if (m_state == SCATTER)
     {
-        EndScatter(false);
+        EndScatter(timedOut);
+    }
+    else if (m_state == BROADCAST)
+    {
+        EndBroadcast(timedOut);
     }
 }
 
@@ -160,7 +245,6 @@ void
 RpsSync::EndScatter(bool timedOut)
 {
     NS_LOG_FUNCTION(this << m_round << timedOut);
-    m_deadline.Cancel();
     const RoundSlot& slot = m_slots[m_round % 2];
     const uint32_t units = m_partition->Units(m_self);
     const uint32_t blockOffset = m_partition->BlockSlice(m_self).offset;
@@ -195,29 +279,15 @@ RpsSync::EndScatter(bool timedOut)
 
     SendPhase(ModelBlockHeader::BROADCAST);
     m_state = BROADCAST;
-    // An owner that lost a copy broadcasts only at its scatter deadline: wait for the averages
-    // at least two timeouts after the exchange began, and one after the last arrival.
-    m_lastArrival = std::max(Simulator::Now(), m_exchangeStart + m_phaseTimeout);
-    m_deadline = Simulator::Schedule(m_lastArrival + m_phaseTimeout - Simulator::Now(),
-                                     &RpsSync::OnDeadline,
-                                     this);
-    CheckBroadcast();
-}
-
-void
-RpsSync::CheckBroadcast()
-{
-    if (m_state == BROADCAST && m_slots[m_round % 2].avgChunks == m_broadcastExpected)
-    {
-        EndBroadcast(false);
-    }
+    m_lastArrival = Simulator::Now();
+    m_deadline = Simulator::Schedule(m_phaseTimeout, &RpsSync::OnDeadline, this);
+    BeginSettling();
 }
 
 void
 RpsSync::EndBroadcast(bool timedOut)
 {
     NS_LOG_FUNCTION(this << m_round << timedOut);
-    m_deadline.Cancel();
     RoundSlot& slot = m_slots[m_round % 2];
     float* vec = ExchangeVector();
     uint32_t expected = 0;
@@ -255,6 +325,13 @@ RpsSync::EndBroadcast(bool timedOut)
 void
 RpsSync::Receive(const ModelBlockHeader& h, const float* data)
 {
+    const uint32_t peer = h.m_source;
+    if (peer == m_self)
+    {
+        ++m_lateOrEarly;
+        return;
+    }
+    m_lastKey[peer] = std::max(m_lastKey[peer], SendOrderKey(h.m_round, h.m_phase, h.m_chunk) + 1);
     // Accept chunks of a phase not yet over in this round, or of the next round.
     const bool current = h.m_round == m_round &&
                          !(h.m_phase == ModelBlockHeader::SCATTER && m_state == BROADCAST);
@@ -262,36 +339,32 @@ RpsSync::Receive(const ModelBlockHeader& h, const float* data)
     {
         NS_LOG_LOGIC("worker " << m_self << " in round " << m_round << " drops " << h);
         ++m_lateOrEarly;
+        UpdatePeer(peer);
         return;
     }
     RoundSlot& slot = m_slots[h.m_round % 2];
     if (h.m_phase == ModelBlockHeader::SCATTER)
     {
         const uint32_t chunks = m_partition->Chunks(m_self);
-        const size_t seen = size_t(h.m_source) * chunks + h.m_chunk;
-        if (h.m_block != m_self || h.m_source == m_self || slot.copySeen[seen])
+        const size_t seen = size_t(peer) * chunks + h.m_chunk;
+        if (h.m_block != m_self || slot.copySeen[seen])
         {
             ++m_lateOrEarly; // not ours to serve, or a duplicate
             return;
         }
         slot.copySeen[seen] = 1;
         const dl::Slice block = m_partition->BlockSlice(m_self);
-        std::memcpy(slot.copies.data() + size_t(h.m_source) * block.count + (h.m_offset - block.offset),
+        std::memcpy(slot.copies.data() + size_t(peer) * block.count + (h.m_offset - block.offset),
                     data,
                     h.m_count * sizeof(float));
-        slot.copyUnits[size_t(h.m_source) * m_partition->Units(m_self) +
+        slot.copyUnits[size_t(peer) * m_partition->Units(m_self) +
                        m_partition->UnitOfChunk(h.m_chunk)]++;
-        slot.copyChunks++;
-        if (h.m_round == m_round && m_state == SCATTER)
-        {
-            m_lastArrival = Simulator::Now();
-            CheckScatter();
-        }
+        slot.copyFrom[peer]++;
     }
     else
     {
         const uint32_t chunk = m_partition->ChunkBase(h.m_block) + h.m_chunk;
-        if (h.m_block == m_self || h.m_source != h.m_block || slot.avgSeen[chunk])
+        if (h.m_block != peer || slot.avgSeen[chunk])
         {
             ++m_lateOrEarly; // only the owner broadcasts its block; or a duplicate
             return;
@@ -299,13 +372,13 @@ RpsSync::Receive(const ModelBlockHeader& h, const float* data)
         slot.avgSeen[chunk] = 1;
         std::memcpy(slot.averages.data() + h.m_offset, data, h.m_count * sizeof(float));
         slot.avgUnits[m_partition->UnitBase(h.m_block) + m_partition->UnitOfChunk(h.m_chunk)]++;
-        slot.avgChunks++;
-        if (h.m_round == m_round && m_state == BROADCAST)
-        {
-            m_lastArrival = std::max(m_lastArrival, Simulator::Now());
-            CheckBroadcast();
-        }
+        slot.avgFrom[peer]++;
     }
+    if (current)
+    {
+        m_lastArrival = std::max(m_lastArrival, Simulator::Now());
+    }
+    UpdatePeer(peer); // last: it may end the phase, and with it the round
 }
 
 void

@@ -23,11 +23,14 @@ namespace ns3
  * over the copies that arrived (its own always counts) and broadcasts the average; every worker
  * takes the average of each unit that arrived and keeps its own v for the rest.
  *
- * Each phase ends when every expected unit arrived or when no chunk of it arrived for
- * PhaseTimeout (an idle timeout: a worker that waited out a lost packet starts its next round
- * late, and its peers must still take its copies). The broadcast phase lasts at least
- * 2 x PhaseTimeout from the exchange start, since an owner may broadcast only at its own
- * scatter deadline. Workers are not
+ * A phase ends as soon as every peer is settled: all its chunks for the phase arrived, or a
+ * later packet from it did. Every worker sends to a peer in a fixed order (scatter chunks, then
+ * broadcast chunks, then the next round), and paths are FIFO, so a chunk overtaken by a later
+ * one from the same sender is lost: this is how a worker tells "lost" from "late" without
+ * waiting. Otherwise a phase ends when none of its chunks arrived for PhaseTimeout (an idle
+ * timeout), except that a peer that has sent nothing of the phase yet is waited for until two
+ * (scatter) or three (broadcast) timeouts after the exchange began: it may have started late
+ * because it waited out a loss of its own. Workers are not
  * globally clocked: chunks of the next round that arrive early are kept (two round slots);
  * chunks of a phase that is over, or more than one round ahead, are dropped and counted.
  *
@@ -77,11 +80,11 @@ class RpsSync : public SyncAlgorithm
         std::vector<float> copies;        //!< scatter: [worker][own block floats]
         std::vector<uint8_t> copySeen;    //!< scatter: [worker][own block chunk]
         std::vector<uint32_t> copyUnits;  //!< scatter: chunks seen per [worker][own block unit]
-        uint32_t copyChunks{0};           //!< scatter: chunks seen in all
+        std::vector<uint32_t> copyFrom;   //!< scatter: chunks seen per sending worker
         std::vector<float> averages;      //!< broadcast: flat vector of the owners' averages
         std::vector<uint8_t> avgSeen;     //!< broadcast: per global chunk
         std::vector<uint32_t> avgUnits;   //!< broadcast: chunks seen per global unit
-        uint32_t avgChunks{0};            //!< broadcast: chunks seen in all
+        std::vector<uint32_t> avgFrom;    //!< broadcast: chunks seen per owner
     };
 
     /** Where this worker is in its round loop. */
@@ -95,9 +98,16 @@ class RpsSync : public SyncAlgorithm
     void ResetSlot(RoundSlot& slot);
     /// The phase timer fired: end the phase if it has been idle for PhaseTimeout.
     void OnDeadline();
-    void CheckScatter();
+    /// \return true if an unsettled peer has sent nothing of the current phase yet
+    bool AnySilentPeer() const;
+    /// Start tracking which peers are settled in the phase just begun; may end it at once.
+    void BeginSettling();
+    /// Re-examine one peer after a packet from it; ends the phase when all peers are settled.
+    void UpdatePeer(uint32_t peer);
+    /// \return true if nothing more can come from \p peer in the current phase
+    bool IsSettled(uint32_t peer) const;
+    void EndPhase(bool timedOut);
     void EndScatter(bool timedOut);
-    void CheckBroadcast();
     void EndBroadcast(bool timedOut);
     /// Send own block (broadcast) or every other block (scatter) to every other worker.
     void SendPhase(ModelBlockHeader::Phase phase);
@@ -108,8 +118,9 @@ class RpsSync : public SyncAlgorithm
     uint32_t m_round{0};        //!< the round in progress (or next to start)
     State m_state{IDLE};        //!< the phase in progress
     RoundSlot m_slots[2];       //!< chunks of rounds m_round and m_round + 1 (by parity)
-    uint32_t m_scatterExpected{0};   //!< chunks of own block from the other workers
-    uint32_t m_broadcastExpected{0}; //!< chunks of the other blocks
+    std::vector<uint64_t> m_lastKey; //!< per peer: 1 + latest (round, phase, chunk) received
+    std::vector<uint8_t> m_settled;  //!< per peer: settled in the current phase
+    uint32_t m_settledCount{0};      //!< peers settled in the current phase
     EventId m_deadline;         //!< the phase timer
     DoneCallback m_done;        //!< to call when the round's exchange is over
     std::vector<const float*> m_arrived; //!< scratch: arrived copies of one unit

@@ -14,6 +14,7 @@ common=(--dataset=synthetic --trainSubset=512 --testSubset=256 --workers=4 --epo
 check "runs" "[ \$? -eq 0 ]"
 "$bin" "${common[@]}" --output="$tmp/b.csv" >/dev/null 2>&1
 header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s'
+check "seed column is the seed given" "awk -F, 'NR>1 && \$4 != 5 {bad=1} END {exit bad}' $tmp/a.csv"
 check "header" "[ \"\$(head -1 $tmp/a.csv)\" = '$header' ]"
 check "one row per epoch" "[ \$(wc -l < $tmp/a.csv) -eq 3 ]"
 check "same seed, same results" "cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/b.csv)"
@@ -31,8 +32,8 @@ bad() {
     check "$name: no results file" "[ ! -e $tmp/bad.csv ]"
 }
 bad "negative loss rate" "lossRate must lie in" --lossRate=-0.1
-bad "unknown algorithm" "unknown or unavailable --algorithm 'sgd'" --algorithm=sgd
-bad "unknown model" "unknown model 'resnet'" --model=resnet
+bad "unknown algorithm" "unknown or unavailable --algorithm" --algorithm=sgd
+bad "unknown model" "unknown model" --model=resnet
 bad "missing data" "/nonexistent/train-images-idx3-ubyte.gz: no such file" --dataset=fashion-mnist --dataDir=/nonexistent
 bad "bad link rate" "invalid --linkRate" --linkRate=fast
 bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
