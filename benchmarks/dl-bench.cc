@@ -78,7 +78,8 @@ main(int argc, char** argv)
         }
         else
         {
-            std::fprintf(stderr, "dl-bench: error: unknown argument '%s' (use --seconds=S)\n", argv[i]);
+            std::fprintf(stderr, "dl-bench: error: unknown argument '%s' (use --seconds=S)\n",
+                         argv[i]);
             return 2;
         }
     }

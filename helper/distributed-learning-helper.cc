@@ -45,7 +45,8 @@ DistributedLearningHelper::SetTopology(const std::string& topology)
 void
 DistributedLearningHelper::SetLeafSpineShape(uint32_t workersPerLeaf, uint32_t spines)
 {
-    NS_ABORT_MSG_IF(workersPerLeaf < 1 || spines < 1, "leaf-spine needs >= 1 worker per leaf and spine");
+    NS_ABORT_MSG_IF(workersPerLeaf < 1 || spines < 1,
+                    "leaf-spine needs >= 1 worker per leaf and spine");
     m_workersPerLeaf = workersPerLeaf;
     m_spines = spines;
 }
@@ -78,8 +79,8 @@ void
 DistributedLearningHelper::SetLoss(const std::string& model, double rate)
 {
     NS_ABORT_MSG_UNLESS(model == "bernoulli" || model == "burst" || model == "gilbert-elliott",
-                        "unknown loss model '" << model
-                                               << "' (expected bernoulli, burst or gilbert-elliott)");
+                        "unknown loss model '"
+                            << model << "' (expected bernoulli, burst or gilbert-elliott)");
     NS_ABORT_MSG_UNLESS(rate >= 0.0 && rate < 1.0, "loss rate " << rate << " is not in [0, 1)");
     m_lossModel = model;
     m_lossRate = rate;
@@ -249,15 +250,14 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
     InstallErrorModels();
 
     const uint32_t floats = BlockTransport::FloatsPerPacket(m_mtu);
-    m_partition = std::make_shared<const dl::BlockPartition>(job->GetBackend().ParamCount(),
-                                                             n,
-                                                             floats,
-                                                             m_granularity);
+    m_partition = std::make_shared<const dl::BlockPartition>(job->GetBackend().ParamCount(), n,
+                                                             floats, m_granularity);
     std::vector<Ipv4Address> peers;
     for (uint32_t i = 0; i < n; ++i)
     {
         Ptr<Ipv4> ip = m_workerNodes.Get(i)->GetObject<Ipv4>();
-        peers.push_back(ip->GetAddress(ip->GetInterfaceForDevice(m_workerDevices.Get(i)), 0).GetLocal());
+        peers.push_back(
+            ip->GetAddress(ip->GetInterfaceForDevice(m_workerDevices.Get(i)), 0).GetLocal());
     }
     const Time autoTimeout = GetAutoPhaseTimeout();
     ApplicationContainer apps;

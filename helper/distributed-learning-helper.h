@@ -121,26 +121,26 @@ class DistributedLearningHelper
     /// Attach error models per the placement.
     void InstallErrorModels();
 
-    std::string m_topology{"star"};    //!< star | leaf-spine
-    uint32_t m_workersPerLeaf{4};      //!< leaf-spine: workers per leaf
-    uint32_t m_spines{2};              //!< leaf-spine: spine switches
-    DataRate m_linkRate{"10Gbps"};     //!< every link
-    Time m_linkDelay{MicroSeconds(5)}; //!< every link
-    QueueSize m_queueSize{"1000p"};    //!< switch port queues
-    uint32_t m_mtu{1500};              //!< IP MTU
+    std::string m_topology{"star"};       //!< star | leaf-spine
+    uint32_t m_workersPerLeaf{4};         //!< leaf-spine: workers per leaf
+    uint32_t m_spines{2};                 //!< leaf-spine: spine switches
+    DataRate m_linkRate{"10Gbps"};        //!< every link
+    Time m_linkDelay{MicroSeconds(5)};    //!< every link
+    QueueSize m_queueSize{"1000p"};       //!< switch port queues
+    uint32_t m_mtu{1500};                 //!< IP MTU
     std::string m_lossModel{"bernoulli"}; //!< loss model
-    double m_lossRate{0.0};            //!< long-run loss fraction
-    double m_burstLength{4.0};         //!< mean burst length
-    std::string m_placement{"receiver"}; //!< receiver | every-link
+    double m_lossRate{0.0};               //!< long-run loss fraction
+    double m_burstLength{4.0};            //!< mean burst length
+    std::string m_placement{"receiver"};  //!< receiver | every-link
     dl::BlockPartition::Granularity m_granularity{dl::BlockPartition::PACKET}; //!< unit
-    ObjectFactory m_syncFactory;       //!< SyncAlgorithm factory
-    ObjectFactory m_workerFactory;     //!< LearningWorker factory
-    uint32_t m_hops{2};                //!< links on a worker-to-worker path
+    ObjectFactory m_syncFactory;   //!< SyncAlgorithm factory
+    ObjectFactory m_workerFactory; //!< LearningWorker factory
+    uint32_t m_hops{2};            //!< links on a worker-to-worker path
 
-    NodeContainer m_workerNodes;       //!< worker nodes
-    NodeContainer m_switchNodes;       //!< switch nodes
-    NetDeviceContainer m_devices;      //!< all devices
-    NetDeviceContainer m_workerDevices; //!< each worker's NIC, index i is worker i
+    NodeContainer m_workerNodes;                //!< worker nodes
+    NodeContainer m_switchNodes;                //!< switch nodes
+    NetDeviceContainer m_devices;               //!< all devices
+    NetDeviceContainer m_workerDevices;         //!< each worker's NIC, index i is worker i
     std::vector<Ptr<LearningWorker>> m_workers; //!< installed workers
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< cut of the vector
 };

@@ -18,28 +18,23 @@ NS_OBJECT_ENSURE_REGISTERED(BlockTransport);
 TypeId
 BlockTransport::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::BlockTransport")
-            .SetParent<Object>()
-            .SetGroupName("DistributedLearning")
-            .AddConstructor<BlockTransport>()
-            .AddAttribute("Port",
-                          "UDP port the workers exchange model blocks on.",
-                          UintegerValue(9000),
-                          MakeUintegerAccessor(&BlockTransport::m_port),
-                          MakeUintegerChecker<uint16_t>(1))
-            .AddTraceSource("Tx",
-                            "A model-block packet was sent.",
-                            MakeTraceSourceAccessor(&BlockTransport::m_txTrace),
-                            "ns3::Packet::TracedCallback")
-            .AddTraceSource("Rx",
-                            "A valid model-block packet was received.",
-                            MakeTraceSourceAccessor(&BlockTransport::m_rxTrace),
-                            "ns3::Packet::TracedCallback")
-            .AddTraceSource("Drop",
-                            "A received packet was rejected (malformed or inconsistent).",
-                            MakeTraceSourceAccessor(&BlockTransport::m_dropTrace),
-                            "ns3::BlockTransport::DropTracedCallback");
+    static TypeId tid
+        = TypeId("ns3::BlockTransport")
+              .SetParent<Object>()
+              .SetGroupName("DistributedLearning")
+              .AddConstructor<BlockTransport>()
+              .AddAttribute("Port", "UDP port the workers exchange model blocks on.",
+                            UintegerValue(9000), MakeUintegerAccessor(&BlockTransport::m_port),
+                            MakeUintegerChecker<uint16_t>(1))
+              .AddTraceSource("Tx", "A model-block packet was sent.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_txTrace),
+                              "ns3::Packet::TracedCallback")
+              .AddTraceSource("Rx", "A valid model-block packet was received.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_rxTrace),
+                              "ns3::Packet::TracedCallback")
+              .AddTraceSource("Drop", "A received packet was rejected (malformed or inconsistent).",
+                              MakeTraceSourceAccessor(&BlockTransport::m_dropTrace),
+                              "ns3::BlockTransport::DropTracedCallback");
     return tid;
 }
 
@@ -62,9 +57,7 @@ BlockTransport::FloatsPerPacket(uint32_t mtu)
 }
 
 void
-BlockTransport::Setup(Ptr<Node> node,
-                      uint32_t self,
-                      const std::vector<Ipv4Address>& peers,
+BlockTransport::Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers,
                       std::shared_ptr<const dl::BlockPartition> partition)
 {
     NS_LOG_FUNCTION(this << node << self);
@@ -89,12 +82,8 @@ BlockTransport::SetReceiveCallback(ReceiveCallback cb)
 }
 
 void
-BlockTransport::SendBlock(uint32_t dst,
-                          ModelBlockHeader::Phase phase,
-                          ModelBlockHeader::Kind kind,
-                          uint32_t round,
-                          uint32_t block,
-                          const float* vector)
+BlockTransport::SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBlockHeader::Kind kind,
+                          uint32_t round, uint32_t block, const float* vector)
 {
     ModelBlockHeader h;
     h.m_phase = phase;

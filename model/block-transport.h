@@ -65,9 +65,7 @@ class BlockTransport : public Object
      * \param peers address of every worker, indexed by worker (own entry unused)
      * \param partition how the vector is cut (shared by all workers)
      */
-    void Setup(Ptr<Node> node,
-               uint32_t self,
-               const std::vector<Ipv4Address>& peers,
+    void Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers,
                std::shared_ptr<const dl::BlockPartition> partition);
 
     /** Set the handler of valid chunks. */
@@ -77,12 +75,8 @@ class BlockTransport : public Object
      * Send every chunk of block \p block of \p vector to worker \p dst.
      * \param vector the flat vector (the block's floats are read at their absolute offsets)
      */
-    void SendBlock(uint32_t dst,
-                   ModelBlockHeader::Phase phase,
-                   ModelBlockHeader::Kind kind,
-                   uint32_t round,
-                   uint32_t block,
-                   const float* vector);
+    void SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBlockHeader::Kind kind,
+                   uint32_t round, uint32_t block, const float* vector);
 
     /** Close the socket. */
     void Close();
@@ -120,19 +114,19 @@ class BlockTransport : public Object
     /// Count and trace a rejected packet.
     void Reject(Ptr<const Packet> packet, DropReason reason);
 
-    uint16_t m_port;                          //!< UDP port on every worker
-    uint32_t m_self{0};                       //!< this worker
-    Ptr<Socket> m_socket;                     //!< the UDP socket
-    std::vector<InetSocketAddress> m_peers;   //!< worker addresses
+    uint16_t m_port;                                       //!< UDP port on every worker
+    uint32_t m_self{0};                                    //!< this worker
+    Ptr<Socket> m_socket;                                  //!< the UDP socket
+    std::vector<InetSocketAddress> m_peers;                //!< worker addresses
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< the cut of the vector
-    ReceiveCallback m_receive;                //!< valid-chunk handler
-    std::vector<float> m_rxFloats;            //!< reusable receive buffer
-    uint64_t m_sent{0};                       //!< packets sent
-    uint64_t m_delivered{0};                  //!< packets handed on
-    uint64_t m_rejected{0};                   //!< packets rejected
+    ReceiveCallback m_receive;                             //!< valid-chunk handler
+    std::vector<float> m_rxFloats;                         //!< reusable receive buffer
+    uint64_t m_sent{0};                                    //!< packets sent
+    uint64_t m_delivered{0};                               //!< packets handed on
+    uint64_t m_rejected{0};                                //!< packets rejected
 
-    TracedCallback<Ptr<const Packet>> m_txTrace;             //!< packet sent
-    TracedCallback<Ptr<const Packet>> m_rxTrace;             //!< valid packet received
+    TracedCallback<Ptr<const Packet>> m_txTrace;               //!< packet sent
+    TracedCallback<Ptr<const Packet>> m_rxTrace;               //!< valid packet received
     TracedCallback<Ptr<const Packet>, DropReason> m_dropTrace; //!< packet rejected
 };
 

@@ -20,37 +20,32 @@ NS_OBJECT_ENSURE_REGISTERED(GilbertElliottErrorModel);
 TypeId
 GilbertElliottErrorModel::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::GilbertElliottErrorModel")
-            .SetParent<ErrorModel>()
-            .SetGroupName("DistributedLearning")
-            .AddConstructor<GilbertElliottErrorModel>()
-            .AddAttribute("PGoodToBad",
-                          "Probability of moving from the Good to the Bad state, per packet.",
-                          DoubleValue(0.0),
-                          MakeDoubleAccessor(&GilbertElliottErrorModel::m_pGoodToBad),
-                          MakeDoubleChecker<double>(0.0, 1.0))
-            .AddAttribute("PBadToGood",
-                          "Probability of moving from the Bad to the Good state, per packet "
-                          "(1 / mean burst length).",
-                          DoubleValue(0.25),
-                          MakeDoubleAccessor(&GilbertElliottErrorModel::m_pBadToGood),
-                          MakeDoubleChecker<double>(0.0, 1.0))
-            .AddAttribute("LossGood",
-                          "Drop probability in the Good state.",
-                          DoubleValue(0.0),
-                          MakeDoubleAccessor(&GilbertElliottErrorModel::m_lossGood),
-                          MakeDoubleChecker<double>(0.0, 1.0))
-            .AddAttribute("LossBad",
-                          "Drop probability in the Bad state.",
-                          DoubleValue(1.0),
-                          MakeDoubleAccessor(&GilbertElliottErrorModel::m_lossBad),
-                          MakeDoubleChecker<double>(0.0, 1.0))
-            .AddAttribute("RanVar",
-                          "The uniform [0, 1) random variable driving transitions and drops.",
-                          StringValue("ns3::UniformRandomVariable[Min=0.0|Max=1.0]"),
-                          MakePointerAccessor(&GilbertElliottErrorModel::m_ranvar),
-                          MakePointerChecker<RandomVariableStream>());
+    static TypeId tid
+        = TypeId("ns3::GilbertElliottErrorModel")
+              .SetParent<ErrorModel>()
+              .SetGroupName("DistributedLearning")
+              .AddConstructor<GilbertElliottErrorModel>()
+              .AddAttribute(
+                  "PGoodToBad", "Probability of moving from the Good to the Bad state, per packet.",
+                  DoubleValue(0.0), MakeDoubleAccessor(&GilbertElliottErrorModel::m_pGoodToBad),
+                  MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute("PBadToGood",
+                            "Probability of moving from the Bad to the Good state, per packet "
+                            "(1 / mean burst length).",
+                            DoubleValue(0.25),
+                            MakeDoubleAccessor(&GilbertElliottErrorModel::m_pBadToGood),
+                            MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute("LossGood", "Drop probability in the Good state.", DoubleValue(0.0),
+                            MakeDoubleAccessor(&GilbertElliottErrorModel::m_lossGood),
+                            MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute("LossBad", "Drop probability in the Bad state.", DoubleValue(1.0),
+                            MakeDoubleAccessor(&GilbertElliottErrorModel::m_lossBad),
+                            MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute("RanVar",
+                            "The uniform [0, 1) random variable driving transitions and drops.",
+                            StringValue("ns3::UniformRandomVariable[Min=0.0|Max=1.0]"),
+                            MakePointerAccessor(&GilbertElliottErrorModel::m_ranvar),
+                            MakePointerChecker<RandomVariableStream>());
     return tid;
 }
 

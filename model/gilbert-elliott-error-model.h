@@ -56,12 +56,12 @@ class GilbertElliottErrorModel : public ErrorModel
     bool DoCorrupt(Ptr<Packet> p) override;
     void DoReset() override;
 
-    double m_pGoodToBad;                 //!< P(Good -> Bad) per packet
-    double m_pBadToGood;                 //!< P(Bad -> Good) per packet
-    double m_lossGood;                   //!< drop probability in Good
-    double m_lossBad;                    //!< drop probability in Bad
-    bool m_bad{false};                   //!< current state
-    Ptr<RandomVariableStream> m_ranvar;  //!< uniform [0, 1) source
+    double m_pGoodToBad;                //!< P(Good -> Bad) per packet
+    double m_pBadToGood;                //!< P(Bad -> Good) per packet
+    double m_lossGood;                  //!< drop probability in Good
+    double m_lossBad;                   //!< drop probability in Bad
+    bool m_bad{false};                  //!< current state
+    Ptr<RandomVariableStream> m_ranvar; //!< uniform [0, 1) source
 };
 
 } // namespace ns3

@@ -20,35 +20,31 @@ NS_OBJECT_ENSURE_REGISTERED(LearningWorker);
 TypeId
 LearningWorker::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::LearningWorker")
-            .SetParent<Application>()
-            .SetGroupName("DistributedLearning")
-            .AddConstructor<LearningWorker>()
-            .AddAttribute("ComputeTime",
-                          "Simulated time of one local compute step (ComputeTimeMode=Fixed).",
-                          TimeValue(MilliSeconds(5)),
-                          MakeTimeAccessor(&LearningWorker::m_computeTime),
-                          MakeTimeChecker(Seconds(0)))
-            .AddAttribute("ComputeTimeMode",
-                          "Fixed: every step takes ComputeTime (deterministic). Measured: the "
-                          "step's wall-clock time times WallTimeFactor (not reproducible).",
-                          EnumValue(FIXED),
-                          MakeEnumAccessor(&LearningWorker::m_computeMode),
-                          MakeEnumChecker(FIXED, "Fixed", MEASURED, "Measured"))
-            .AddAttribute("WallTimeFactor",
-                          "Measured mode: simulated compute time = wall time * this factor.",
-                          DoubleValue(1.0),
-                          MakeDoubleAccessor(&LearningWorker::m_wallTimeFactor),
-                          MakeDoubleChecker<double>(0.0))
-            .AddTraceSource("RoundStart",
-                            "A round started: worker, round.",
-                            MakeTraceSourceAccessor(&LearningWorker::m_roundStartTrace),
-                            "ns3::LearningWorker::RoundStartTracedCallback")
-            .AddTraceSource("RoundEnd",
-                            "A round ended: worker, round, minibatch loss.",
-                            MakeTraceSourceAccessor(&LearningWorker::m_roundEndTrace),
-                            "ns3::LearningWorker::RoundEndTracedCallback");
+    static TypeId tid
+        = TypeId("ns3::LearningWorker")
+              .SetParent<Application>()
+              .SetGroupName("DistributedLearning")
+              .AddConstructor<LearningWorker>()
+              .AddAttribute("ComputeTime",
+                            "Simulated time of one local compute step (ComputeTimeMode=Fixed).",
+                            TimeValue(MilliSeconds(5)),
+                            MakeTimeAccessor(&LearningWorker::m_computeTime),
+                            MakeTimeChecker(Seconds(0)))
+              .AddAttribute("ComputeTimeMode",
+                            "Fixed: every step takes ComputeTime (deterministic). Measured: the "
+                            "step's wall-clock time times WallTimeFactor (not reproducible).",
+                            EnumValue(FIXED), MakeEnumAccessor(&LearningWorker::m_computeMode),
+                            MakeEnumChecker(FIXED, "Fixed", MEASURED, "Measured"))
+              .AddAttribute("WallTimeFactor",
+                            "Measured mode: simulated compute time = wall time * this factor.",
+                            DoubleValue(1.0), MakeDoubleAccessor(&LearningWorker::m_wallTimeFactor),
+                            MakeDoubleChecker<double>(0.0))
+              .AddTraceSource("RoundStart", "A round started: worker, round.",
+                              MakeTraceSourceAccessor(&LearningWorker::m_roundStartTrace),
+                              "ns3::LearningWorker::RoundStartTracedCallback")
+              .AddTraceSource("RoundEnd", "A round ended: worker, round, minibatch loss.",
+                              MakeTraceSourceAccessor(&LearningWorker::m_roundEndTrace),
+                              "ns3::LearningWorker::RoundEndTracedCallback");
     return tid;
 }
 
@@ -60,11 +56,8 @@ LearningWorker::LearningWorker()
 LearningWorker::~LearningWorker() = default;
 
 void
-LearningWorker::Setup(Ptr<TrainingJob> job,
-                      uint32_t index,
-                      Ptr<BlockTransport> transport,
-                      Ptr<SyncAlgorithm> sync,
-                      std::shared_ptr<const dl::BlockPartition> partition)
+LearningWorker::Setup(Ptr<TrainingJob> job, uint32_t index, Ptr<BlockTransport> transport,
+                      Ptr<SyncAlgorithm> sync, std::shared_ptr<const dl::BlockPartition> partition)
 {
     m_job = job;
     m_index = index;
@@ -101,7 +94,8 @@ LearningWorker::StartRound()
     }
     m_roundStartTrace(m_index, m_round);
     const auto wallStart = std::chrono::steady_clock::now();
-    m_loss = m_sync->ComputeStep(int(m_job->GetConfig().batchSize), m_job->GetLearningRate(m_round));
+    m_loss
+        = m_sync->ComputeStep(int(m_job->GetConfig().batchSize), m_job->GetLearningRate(m_round));
     Time delay = m_computeTime;
     if (m_computeMode == MEASURED)
     {

@@ -59,11 +59,8 @@ class LearningWorker : public Application
      * \param sync its synchronisation algorithm
      * \param partition the shared cut of the parameter vector
      */
-    void Setup(Ptr<TrainingJob> job,
-               uint32_t index,
-               Ptr<BlockTransport> transport,
-               Ptr<SyncAlgorithm> sync,
-               std::shared_ptr<const dl::BlockPartition> partition);
+    void Setup(Ptr<TrainingJob> job, uint32_t index, Ptr<BlockTransport> transport,
+               Ptr<SyncAlgorithm> sync, std::shared_ptr<const dl::BlockPartition> partition);
 
     /** \return this worker's index */
     uint32_t GetIndex() const
@@ -109,18 +106,18 @@ class LearningWorker : public Application
     /// The exchange is over.
     void EndRound();
 
-    Time m_computeTime;               //!< FIXED: simulated time per step
-    ComputeTimeMode m_computeMode;    //!< how compute time is chosen
-    double m_wallTimeFactor;          //!< MEASURED: simulated = wall * factor
-    Ptr<TrainingJob> m_job;           //!< the experiment
-    uint32_t m_index{0};              //!< this worker
+    Time m_computeTime;                     //!< FIXED: simulated time per step
+    ComputeTimeMode m_computeMode;          //!< how compute time is chosen
+    double m_wallTimeFactor;                //!< MEASURED: simulated = wall * factor
+    Ptr<TrainingJob> m_job;                 //!< the experiment
+    uint32_t m_index{0};                    //!< this worker
     std::unique_ptr<dl::Replica> m_replica; //!< the model replica
-    Ptr<BlockTransport> m_transport;  //!< the network endpoint
-    Ptr<SyncAlgorithm> m_sync;        //!< the algorithm
-    uint32_t m_round{0};              //!< current round
-    double m_loss{0.0};               //!< this round's minibatch loss
-    bool m_running{false};            //!< between start and stop
-    EventId m_event;                  //!< pending compute-done or next-round event
+    Ptr<BlockTransport> m_transport;        //!< the network endpoint
+    Ptr<SyncAlgorithm> m_sync;              //!< the algorithm
+    uint32_t m_round{0};                    //!< current round
+    double m_loss{0.0};                     //!< this round's minibatch loss
+    bool m_running{false};                  //!< between start and stop
+    EventId m_event;                        //!< pending compute-done or next-round event
 
     TracedCallback<uint32_t, uint32_t> m_roundStartTrace;       //!< worker, round
     TracedCallback<uint32_t, uint32_t, double> m_roundEndTrace; //!< worker, round, loss

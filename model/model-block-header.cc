@@ -36,8 +36,8 @@ ModelBlockHeader::Print(std::ostream& os) const
     os << "v" << unsigned(m_version) << " round=" << m_round
        << " phase=" << (m_phase == SCATTER ? "scatter" : "broadcast")
        << " kind=" << (m_kind == MODEL ? "model" : "gradient") << " src=" << m_source
-       << " block=" << m_block << " chunk=" << m_chunk << "/" << m_chunkCount
-       << " slice=[" << m_offset << "+" << m_count << ")" << (m_valid ? "" : " INVALID");
+       << " block=" << m_block << " chunk=" << m_chunk << "/" << m_chunkCount << " slice=["
+       << m_offset << "+" << m_count << ")" << (m_valid ? "" : " INVALID");
 }
 
 uint32_t
@@ -84,8 +84,8 @@ ModelBlockHeader::Deserialize(Buffer::Iterator start)
     m_chunkCount = start.ReadNtohU32();
     m_offset = start.ReadNtohU32();
     m_count = start.ReadNtohU32();
-    m_valid = magic == MAGIC && m_version == VERSION && m_phase < PHASE_COUNT &&
-              m_kind <= GRADIENT && m_chunkCount > 0 && m_chunk < m_chunkCount && m_count > 0;
+    m_valid = magic == MAGIC && m_version == VERSION && m_phase < PHASE_COUNT && m_kind <= GRADIENT
+              && m_chunkCount > 0 && m_chunk < m_chunkCount && m_count > 0;
     return SIZE;
 }
 

@@ -41,9 +41,9 @@ class ModelBlockHeader : public Header
         PHASE_COUNT    //!< number of phases (not a phase)
     };
 
-    static constexpr uint16_t MAGIC = 0x444c;  //!< "DL"
-    static constexpr uint8_t VERSION = 1;      //!< current wire version
-    static constexpr uint32_t SIZE = 32;       //!< serialized size in bytes
+    static constexpr uint16_t MAGIC = 0x444c; //!< "DL"
+    static constexpr uint8_t VERSION = 1;     //!< current wire version
+    static constexpr uint32_t SIZE = 32;      //!< serialized size in bytes
 
     ModelBlockHeader();
 
@@ -64,16 +64,16 @@ class ModelBlockHeader : public Header
         return m_valid;
     }
 
-    uint8_t m_version{VERSION};   //!< wire version
-    uint8_t m_phase{SCATTER};     //!< Phase
-    uint8_t m_kind{MODEL};        //!< Kind
-    uint16_t m_source{0};         //!< sending worker
-    uint32_t m_round{0};          //!< round number
-    uint32_t m_block{0};          //!< block index (= owner worker)
-    uint32_t m_chunk{0};          //!< chunk index within the block
-    uint32_t m_chunkCount{1};     //!< chunks in the block
-    uint32_t m_offset{0};         //!< first float of the slice in the flat vector
-    uint32_t m_count{0};          //!< floats in the slice
+    uint8_t m_version{VERSION}; //!< wire version
+    uint8_t m_phase{SCATTER};   //!< Phase
+    uint8_t m_kind{MODEL};      //!< Kind
+    uint16_t m_source{0};       //!< sending worker
+    uint32_t m_round{0};        //!< round number
+    uint32_t m_block{0};        //!< block index (= owner worker)
+    uint32_t m_chunk{0};        //!< chunk index within the block
+    uint32_t m_chunkCount{1};   //!< chunks in the block
+    uint32_t m_offset{0};       //!< first float of the slice in the flat vector
+    uint32_t m_count{0};        //!< floats in the slice
 
   private:
     bool m_valid{true}; //!< result of the last Deserialize

@@ -27,22 +27,19 @@ NS_OBJECT_ENSURE_REGISTERED(RoundMonitor);
 TypeId
 RoundMonitor::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::RoundMonitor")
-            .SetParent<Object>()
-            .SetGroupName("DistributedLearning")
-            .AddConstructor<RoundMonitor>()
-            .AddAttribute("EvalEvery",
-                          "Rounds between results rows (0: once per epoch). The last round "
-                          "always gets a row.",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&RoundMonitor::m_evalEvery),
-                          MakeUintegerChecker<uint32_t>())
-            .AddAttribute("Progress",
-                          "Print a progress line on stderr at every results row.",
-                          BooleanValue(false),
-                          MakeBooleanAccessor(&RoundMonitor::m_progress),
-                          MakeBooleanChecker());
+    static TypeId tid
+        = TypeId("ns3::RoundMonitor")
+              .SetParent<Object>()
+              .SetGroupName("DistributedLearning")
+              .AddConstructor<RoundMonitor>()
+              .AddAttribute("EvalEvery",
+                            "Rounds between results rows (0: once per epoch). The last round "
+                            "always gets a row.",
+                            UintegerValue(0), MakeUintegerAccessor(&RoundMonitor::m_evalEvery),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Progress", "Print a progress line on stderr at every results row.",
+                            BooleanValue(false), MakeBooleanAccessor(&RoundMonitor::m_progress),
+                            MakeBooleanChecker());
     return tid;
 }
 
@@ -76,7 +73,8 @@ RoundMonitor::WatchDevices(const NetDeviceContainer& devices)
         }
         // Receive-side error models drop through PhyRxDrop; full queues through the queue.
         dev->TraceConnectWithoutContext("PhyRxDrop", MakeCallback(&RoundMonitor::OnDrop, this));
-        dev->GetQueue()->TraceConnectWithoutContext("Drop", MakeCallback(&RoundMonitor::OnDrop, this));
+        dev->GetQueue()->TraceConnectWithoutContext("Drop",
+                                                    MakeCallback(&RoundMonitor::OnDrop, this));
     }
 }
 
@@ -111,8 +109,8 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
 {
     if (!std::isfinite(loss))
     {
-        Diverge("training diverged: worker " + std::to_string(worker) + " had minibatch loss " +
-                std::to_string(loss) + " in round " + std::to_string(round));
+        Diverge("training diverged: worker " + std::to_string(worker) + " had minibatch loss "
+                + std::to_string(loss) + " in round " + std::to_string(round));
         return;
     }
     m_lossSum += loss;
@@ -183,12 +181,15 @@ RoundMonitor::EmitRow(uint32_t round)
     r.consensusDistance = dl::ConsensusDistance(replicas, mean.data(), count);
     r.arrivalRate = m_unitsExpected ? double(m_unitsArrived) / double(m_unitsExpected) : 1.0;
     r.packetsSent = 0;
+    r.packetsLate = 0;
     for (const Ptr<LearningWorker>& w : m_workers)
     {
         r.packetsSent += w->GetTransport()->GetPacketsSent();
+        r.packetsLate += w->GetSync()->GetLateOrEarlyPackets();
     }
     r.packetsDropped = m_dropped;
-    r.wallTime = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
+    r.wallTime
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
     m_rows.push_back(r);
     m_lossSum = 0.0;
     m_lossCount = 0;
@@ -197,19 +198,11 @@ RoundMonitor::EmitRow(uint32_t round)
     if (m_progress)
     {
         char line[256];
-        std::snprintf(line,
-                      sizeof(line),
+        std::snprintf(line, sizeof(line),
                       "[dl-train] epoch %.2f/%g  round %u/%u  sim %.3fs  train_loss %.4f  "
                       "test_acc %.4f  arrival %.3f  wall %.0fs",
-                      r.epoch,
-                      m_job->GetConfig().epochs,
-                      r.round,
-                      m_job->GetTotalRounds(),
-                      r.simTime,
-                      r.trainLoss,
-                      r.testAccuracy,
-                      r.arrivalRate,
-                      r.wallTime);
+                      r.epoch, m_job->GetConfig().epochs, r.round, m_job->GetTotalRounds(),
+                      r.simTime, r.trainLoss, r.testAccuracy, r.arrivalRate, r.wallTime);
         std::cerr << line << std::endl;
     }
 }
@@ -219,32 +212,21 @@ RoundMonitor::CsvHeader()
 {
     return "algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,"
            "test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,"
-           "packets_dropped,wall_time_s";
+           "packets_dropped,wall_time_s,packets_late";
 }
 
 std::string
 RoundMonitor::CsvLine(const Row& r) const
 {
     char buf[512];
-    std::snprintf(buf,
-                  sizeof(buf),
-                  "%s,%zu,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f",
-                  m_algorithm.c_str(),
-                  m_workers.size(),
-                  m_lossRate,
-                  static_cast<unsigned long long>(m_seed),
-                  r.epoch,
-                  r.round,
-                  r.simTime,
-                  r.trainLoss,
-                  r.testLoss,
-                  r.testAccuracy,
-                  r.replicaTestAccuracy,
-                  r.consensusDistance,
-                  r.arrivalRate,
-                  static_cast<unsigned long long>(r.packetsSent),
-                  static_cast<unsigned long long>(r.packetsDropped),
-                  r.wallTime);
+    std::snprintf(buf, sizeof(buf),
+                  "%s,%zu,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f,%llu",
+                  m_algorithm.c_str(), m_workers.size(), m_lossRate,
+                  static_cast<unsigned long long>(m_seed), r.epoch, r.round, r.simTime, r.trainLoss,
+                  r.testLoss, r.testAccuracy, r.replicaTestAccuracy, r.consensusDistance,
+                  r.arrivalRate, static_cast<unsigned long long>(r.packetsSent),
+                  static_cast<unsigned long long>(r.packetsDropped), r.wallTime,
+                  static_cast<unsigned long long>(r.packetsLate));
     return buf;
 }
 

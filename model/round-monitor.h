@@ -45,6 +45,7 @@ class RoundMonitor : public Object
         double arrivalRate;         //!< units arrived / expected since the last row
         uint64_t packetsSent;       //!< model-block packets sent so far
         uint64_t packetsDropped;    //!< packets dropped in the network so far
+        uint64_t packetsLate;       //!< packets received after their phase ended, so far
         double wallTime;            //!< wall-clock seconds since Watch()
     };
 
@@ -111,29 +112,30 @@ class RoundMonitor : public Object
 
   private:
     void OnRoundEnd(uint32_t worker, uint32_t round, double loss);
-    void OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived, bool timedOut);
+    void OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived,
+                    bool timedOut);
     void OnDrop(Ptr<const Packet> packet);
     bool IsEvalRound(uint32_t round) const;
     void EmitRow(uint32_t round);
     void Diverge(const std::string& what);
 
-    uint32_t m_evalEvery;  //!< rounds between rows (0: once per epoch)
-    bool m_progress;       //!< print a progress line per row on stderr
-    Ptr<TrainingJob> m_job;                      //!< the experiment
-    std::vector<Ptr<LearningWorker>> m_workers;  //!< the workers
-    std::string m_algorithm;                     //!< label column
-    double m_lossRate{0.0};                      //!< label column
-    uint64_t m_seed{0};                          //!< label column
+    uint32_t m_evalEvery;                       //!< rounds between rows (0: once per epoch)
+    bool m_progress;                            //!< print a progress line per row on stderr
+    Ptr<TrainingJob> m_job;                     //!< the experiment
+    std::vector<Ptr<LearningWorker>> m_workers; //!< the workers
+    std::string m_algorithm;                    //!< label column
+    double m_lossRate{0.0};                     //!< label column
+    uint64_t m_seed{0};                         //!< label column
     std::map<uint32_t, std::vector<std::vector<float>>> m_snapshots; //!< eval round -> replicas
-    std::map<uint32_t, uint32_t> m_workersDone;  //!< round -> workers that ended it
-    double m_lossSum{0.0};       //!< minibatch losses since the last row
-    uint64_t m_lossCount{0};     //!< their number
-    uint64_t m_unitsExpected{0}; //!< units expected since the last row
-    uint64_t m_unitsArrived{0};  //!< units arrived since the last row
-    uint64_t m_dropped{0};       //!< network drops so far
-    uint32_t m_roundsCompleted{0}; //!< rounds ended by every worker
-    std::vector<Row> m_rows;     //!< the table
-    std::string m_divergence;    //!< why the run diverged, if it did
+    std::map<uint32_t, uint32_t> m_workersDone;        //!< round -> workers that ended it
+    double m_lossSum{0.0};                             //!< minibatch losses since the last row
+    uint64_t m_lossCount{0};                           //!< their number
+    uint64_t m_unitsExpected{0};                       //!< units expected since the last row
+    uint64_t m_unitsArrived{0};                        //!< units arrived since the last row
+    uint64_t m_dropped{0};                             //!< network drops so far
+    uint32_t m_roundsCompleted{0};                     //!< rounds ended by every worker
+    std::vector<Row> m_rows;                           //!< the table
+    std::string m_divergence;                          //!< why the run diverged, if it did
     std::chrono::steady_clock::time_point m_wallStart; //!< Watch() time
 };
 

@@ -21,20 +21,20 @@ NS_OBJECT_ENSURE_REGISTERED(RpsSync);
 TypeId
 RpsSync::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::RpsSync")
-            .SetParent<SyncAlgorithm>()
-            .SetGroupName("DistributedLearning")
-            .AddConstructor<RpsSync>()
-            .AddAttribute("PhaseTimeout",
-                          "Idle timeout of each phase: a phase ends when every expected unit "
-                          "arrived, or when no chunk of it arrived for this long (the broadcast "
-                          "phase waits at least twice this long after the exchange began, since "
-                          "an owner that waited out its scatter phase broadcasts late). Zero: the "
-                          "helper derives it from the model size and link rate.",
-                          TimeValue(Seconds(0)),
-                          MakeTimeAccessor(&RpsSync::m_phaseTimeout),
-                          MakeTimeChecker(Seconds(0)));
+    static TypeId tid
+        = TypeId("ns3::RpsSync")
+              .SetParent<SyncAlgorithm>()
+              .SetGroupName("DistributedLearning")
+              .AddConstructor<RpsSync>()
+              .AddAttribute(
+                  "PhaseTimeout",
+                  "Idle timeout of each phase: a phase ends when every expected unit "
+                  "arrived, or when no chunk of it arrived for this long (the broadcast "
+                  "phase waits at least twice this long after the exchange began, since "
+                  "an owner that waited out its scatter phase broadcasts late). Zero: the "
+                  "helper derives it from the model size and link rate.",
+                  TimeValue(Seconds(0)), MakeTimeAccessor(&RpsSync::m_phaseTimeout),
+                  MakeTimeChecker(Seconds(0)));
     return tid;
 }
 
@@ -43,9 +43,7 @@ RpsSync::RpsSync() = default;
 RpsSync::~RpsSync() = default;
 
 void
-RpsSync::Setup(uint32_t self,
-               Ptr<BlockTransport> transport,
-               dl::Replica* replica,
+RpsSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
                std::shared_ptr<const dl::BlockPartition> partition)
 {
     SyncAlgorithm::Setup(self, transport, replica, partition);
@@ -147,12 +145,12 @@ RpsSync::IsSettled(uint32_t peer) const
     if (m_state == SCATTER)
     {
         const uint32_t chunks = m_partition->Chunks(m_self);
-        return slot.copyFrom[peer] == chunks ||
-               m_lastKey[peer] > SendOrderKey(m_round, ModelBlockHeader::SCATTER, chunks - 1);
+        return slot.copyFrom[peer] == chunks
+               || m_lastKey[peer] > SendOrderKey(m_round, ModelBlockHeader::SCATTER, chunks - 1);
     }
     const uint32_t chunks = m_partition->Chunks(peer);
-    return slot.avgFrom[peer] == chunks ||
-           m_lastKey[peer] > SendOrderKey(m_round, ModelBlockHeader::BROADCAST, chunks - 1);
+    return slot.avgFrom[peer] == chunks
+           || m_lastKey[peer] > SendOrderKey(m_round, ModelBlockHeader::BROADCAST, chunks - 1);
 }
 
 void
@@ -194,11 +192,11 @@ RpsSync::AnySilentPeer() const
         {
             continue;
         }
-        const bool silent =
-            m_state == SCATTER
-                ? m_lastKey[w] <= SendOrderKey(m_round, ModelBlockHeader::SCATTER, 0)
-                : slot.avgFrom[w] == 0 &&
-                      m_lastKey[w] <= SendOrderKey(m_round, ModelBlockHeader::BROADCAST, 0);
+        const bool silent
+            = m_state == SCATTER
+                  ? m_lastKey[w] <= SendOrderKey(m_round, ModelBlockHeader::SCATTER, 0)
+                  : slot.avgFrom[w] == 0
+                        && m_lastKey[w] <= SendOrderKey(m_round, ModelBlockHeader::BROADCAST, 0);
         if (silent)
         {
             return true;
@@ -264,8 +262,8 @@ RpsSync::EndScatter(bool timedOut)
             }
             if (slot.copyUnits[size_t(w) * units + u] == need)
             {
-                m_arrived.push_back(slot.copies.data() + size_t(w) * blockCount +
-                                    (s.offset - blockOffset));
+                m_arrived.push_back(slot.copies.data() + size_t(w) * blockCount
+                                    + (s.offset - blockOffset));
             }
             else
             {
@@ -305,7 +303,8 @@ RpsSync::EndBroadcast(bool timedOut)
             if (slot.avgUnits[m_partition->UnitBase(b) + u] == m_partition->ChunksInUnit(b, u))
             {
                 const dl::Slice s = m_partition->UnitSlice(b, u);
-                std::memcpy(vec + s.offset, slot.averages.data() + s.offset, s.count * sizeof(float));
+                std::memcpy(vec + s.offset, slot.averages.data() + s.offset,
+                            s.count * sizeof(float));
                 ++arrived;
             }
             else
@@ -333,8 +332,8 @@ RpsSync::Receive(const ModelBlockHeader& h, const float* data)
     }
     m_lastKey[peer] = std::max(m_lastKey[peer], SendOrderKey(h.m_round, h.m_phase, h.m_chunk) + 1);
     // Accept chunks of a phase not yet over in this round, or of the next round.
-    const bool current = h.m_round == m_round &&
-                         !(h.m_phase == ModelBlockHeader::SCATTER && m_state == BROADCAST);
+    const bool current
+        = h.m_round == m_round && !(h.m_phase == ModelBlockHeader::SCATTER && m_state == BROADCAST);
     if (!(current || h.m_round == m_round + 1) || h.m_kind != ExchangeKind())
     {
         NS_LOG_LOGIC("worker " << m_self << " in round " << m_round << " drops " << h);
@@ -355,10 +354,9 @@ RpsSync::Receive(const ModelBlockHeader& h, const float* data)
         slot.copySeen[seen] = 1;
         const dl::Slice block = m_partition->BlockSlice(m_self);
         std::memcpy(slot.copies.data() + size_t(peer) * block.count + (h.m_offset - block.offset),
-                    data,
-                    h.m_count * sizeof(float));
-        slot.copyUnits[size_t(peer) * m_partition->Units(m_self) +
-                       m_partition->UnitOfChunk(h.m_chunk)]++;
+                    data, h.m_count * sizeof(float));
+        slot.copyUnits[size_t(peer) * m_partition->Units(m_self)
+                       + m_partition->UnitOfChunk(h.m_chunk)]++;
         slot.copyFrom[peer]++;
     }
     else

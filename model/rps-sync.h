@@ -49,9 +49,7 @@ class RpsSync : public SyncAlgorithm
     RpsSync();
     ~RpsSync() override;
 
-    void Setup(uint32_t self,
-               Ptr<BlockTransport> transport,
-               dl::Replica* replica,
+    void Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
                std::shared_ptr<const dl::BlockPartition> partition) override;
     double ComputeStep(int batchSize, float lr) override;
     void StartExchange(uint32_t round, DoneCallback done) override;
@@ -77,22 +75,22 @@ class RpsSync : public SyncAlgorithm
     /** Chunks received for one round. */
     struct RoundSlot
     {
-        std::vector<float> copies;        //!< scatter: [worker][own block floats]
-        std::vector<uint8_t> copySeen;    //!< scatter: [worker][own block chunk]
-        std::vector<uint32_t> copyUnits;  //!< scatter: chunks seen per [worker][own block unit]
-        std::vector<uint32_t> copyFrom;   //!< scatter: chunks seen per sending worker
-        std::vector<float> averages;      //!< broadcast: flat vector of the owners' averages
-        std::vector<uint8_t> avgSeen;     //!< broadcast: per global chunk
-        std::vector<uint32_t> avgUnits;   //!< broadcast: chunks seen per global unit
-        std::vector<uint32_t> avgFrom;    //!< broadcast: chunks seen per owner
+        std::vector<float> copies;       //!< scatter: [worker][own block floats]
+        std::vector<uint8_t> copySeen;   //!< scatter: [worker][own block chunk]
+        std::vector<uint32_t> copyUnits; //!< scatter: chunks seen per [worker][own block unit]
+        std::vector<uint32_t> copyFrom;  //!< scatter: chunks seen per sending worker
+        std::vector<float> averages;     //!< broadcast: flat vector of the owners' averages
+        std::vector<uint8_t> avgSeen;    //!< broadcast: per global chunk
+        std::vector<uint32_t> avgUnits;  //!< broadcast: chunks seen per global unit
+        std::vector<uint32_t> avgFrom;   //!< broadcast: chunks seen per owner
     };
 
     /** Where this worker is in its round loop. */
     enum State
     {
-        IDLE,      //!< computing, or between rounds
-        SCATTER,   //!< waiting for copies of its own block
-        BROADCAST  //!< waiting for the other owners' averages
+        IDLE,     //!< computing, or between rounds
+        SCATTER,  //!< waiting for copies of its own block
+        BROADCAST //!< waiting for the other owners' averages
     };
 
     void ResetSlot(RoundSlot& slot);
@@ -112,17 +110,17 @@ class RpsSync : public SyncAlgorithm
     /// Send own block (broadcast) or every other block (scatter) to every other worker.
     void SendPhase(ModelBlockHeader::Phase phase);
 
-    Time m_phaseTimeout;        //!< deadline of each phase
-    Time m_exchangeStart;       //!< when this round's exchange began
-    Time m_lastArrival;         //!< last chunk of the current phase (idle-timeout base)
-    uint32_t m_round{0};        //!< the round in progress (or next to start)
-    State m_state{IDLE};        //!< the phase in progress
-    RoundSlot m_slots[2];       //!< chunks of rounds m_round and m_round + 1 (by parity)
-    std::vector<uint64_t> m_lastKey; //!< per peer: 1 + latest (round, phase, chunk) received
-    std::vector<uint8_t> m_settled;  //!< per peer: settled in the current phase
-    uint32_t m_settledCount{0};      //!< peers settled in the current phase
-    EventId m_deadline;         //!< the phase timer
-    DoneCallback m_done;        //!< to call when the round's exchange is over
+    Time m_phaseTimeout;                 //!< deadline of each phase
+    Time m_exchangeStart;                //!< when this round's exchange began
+    Time m_lastArrival;                  //!< last chunk of the current phase (idle-timeout base)
+    uint32_t m_round{0};                 //!< the round in progress (or next to start)
+    State m_state{IDLE};                 //!< the phase in progress
+    RoundSlot m_slots[2];                //!< chunks of rounds m_round and m_round + 1 (by parity)
+    std::vector<uint64_t> m_lastKey;     //!< per peer: 1 + latest (round, phase, chunk) received
+    std::vector<uint8_t> m_settled;      //!< per peer: settled in the current phase
+    uint32_t m_settledCount{0};          //!< peers settled in the current phase
+    EventId m_deadline;                  //!< the phase timer
+    DoneCallback m_done;                 //!< to call when the round's exchange is over
     std::vector<const float*> m_arrived; //!< scratch: arrived copies of one unit
 };
 

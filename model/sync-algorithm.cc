@@ -15,20 +15,20 @@ NS_OBJECT_ENSURE_REGISTERED(SyncAlgorithm);
 TypeId
 SyncAlgorithm::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::SyncAlgorithm")
-            .SetParent<Object>()
-            .SetGroupName("DistributedLearning")
-            .AddTraceSource("PhaseEnd",
-                            "A phase of a round ended: round, phase, units expected, units "
-                            "arrived, whether the deadline fired.",
-                            MakeTraceSourceAccessor(&SyncAlgorithm::m_phaseEndTrace),
-                            "ns3::SyncAlgorithm::PhaseEndTracedCallback")
-            .AddTraceSource("UnitLost",
-                            "An aggregation unit did not arrive before its phase ended: round, "
-                            "phase, block, unit.",
-                            MakeTraceSourceAccessor(&SyncAlgorithm::m_unitLostTrace),
-                            "ns3::SyncAlgorithm::UnitLostTracedCallback");
+    static TypeId tid
+        = TypeId("ns3::SyncAlgorithm")
+              .SetParent<Object>()
+              .SetGroupName("DistributedLearning")
+              .AddTraceSource("PhaseEnd",
+                              "A phase of a round ended: round, phase, units expected, units "
+                              "arrived, whether the deadline fired.",
+                              MakeTraceSourceAccessor(&SyncAlgorithm::m_phaseEndTrace),
+                              "ns3::SyncAlgorithm::PhaseEndTracedCallback")
+              .AddTraceSource("UnitLost",
+                              "An aggregation unit did not arrive before its phase ended: round, "
+                              "phase, block, unit.",
+                              MakeTraceSourceAccessor(&SyncAlgorithm::m_unitLostTrace),
+                              "ns3::SyncAlgorithm::UnitLostTracedCallback");
     return tid;
 }
 
@@ -37,9 +37,7 @@ SyncAlgorithm::SyncAlgorithm() = default;
 SyncAlgorithm::~SyncAlgorithm() = default;
 
 void
-SyncAlgorithm::Setup(uint32_t self,
-                     Ptr<BlockTransport> transport,
-                     dl::Replica* replica,
+SyncAlgorithm::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
                      std::shared_ptr<const dl::BlockPartition> partition)
 {
     NS_LOG_FUNCTION(this << self);

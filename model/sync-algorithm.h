@@ -38,11 +38,8 @@ class SyncAlgorithm : public Object
      * \param arrived units that arrived complete before the phase ended
      * \param timedOut true if the phase ended at its deadline
      */
-    typedef void (*PhaseEndTracedCallback)(uint32_t round,
-                                           uint8_t phase,
-                                           uint32_t expected,
-                                           uint32_t arrived,
-                                           bool timedOut);
+    typedef void (*PhaseEndTracedCallback)(uint32_t round, uint8_t phase, uint32_t expected,
+                                           uint32_t arrived, bool timedOut);
 
     /**
      * \brief Get the type ID.
@@ -60,9 +57,7 @@ class SyncAlgorithm : public Object
      * \param replica its replica (not owned)
      * \param partition the shared cut of the vector
      */
-    virtual void Setup(uint32_t self,
-                       Ptr<BlockTransport> transport,
-                       dl::Replica* replica,
+    virtual void Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
                        std::shared_ptr<const dl::BlockPartition> partition);
 
     /**
@@ -86,12 +81,12 @@ class SyncAlgorithm : public Object
     /** Handle a valid chunk from the transport. */
     virtual void Receive(const ModelBlockHeader& header, const float* data) = 0;
 
-    uint32_t m_self{0};                          //!< this worker
-    uint32_t m_workers{1};                       //!< number of workers
-    Ptr<BlockTransport> m_transport;             //!< the network
-    dl::Replica* m_replica{nullptr};             //!< the replica
+    uint32_t m_self{0};                                    //!< this worker
+    uint32_t m_workers{1};                                 //!< number of workers
+    Ptr<BlockTransport> m_transport;                       //!< the network
+    dl::Replica* m_replica{nullptr};                       //!< the replica
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< the cut of the vector
-    uint64_t m_lateOrEarly{0};                   //!< packets outside the accepted window
+    uint64_t m_lateOrEarly{0};                             //!< packets outside the accepted window
 
     /// End of a phase: round, phase, expected units, arrived units, timed out.
     TracedCallback<uint32_t, uint8_t, uint32_t, uint32_t, bool> m_phaseEndTrace;

@@ -23,8 +23,8 @@ NS_OBJECT_ENSURE_REGISTERED(TrainingJob);
 TypeId
 TrainingJob::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::TrainingJob").SetParent<Object>().SetGroupName("DistributedLearning");
+    static TypeId tid
+        = TypeId("ns3::TrainingJob").SetParent<Object>().SetGroupName("DistributedLearning");
     return tid;
 }
 
@@ -83,8 +83,8 @@ TrainingJob::Create(const TrainingConfig& c)
     }
     else
     {
-        throw dl::DataError("unknown --dataset '" + c.dataset +
-                            "' (expected fashion-mnist, cifar10 or synthetic)");
+        throw dl::DataError("unknown --dataset '" + c.dataset
+                            + "' (expected fashion-mnist, cifar10 or synthetic)");
     }
     job->m_train = dl::Head(job->m_train, c.trainSubset);
     job->m_test = dl::Head(job->m_test, c.testSubset);
@@ -92,14 +92,12 @@ TrainingJob::Create(const TrainingConfig& c)
     dl::Standardize(job->m_train, stats);
     dl::Standardize(job->m_test, stats);
     Require(job->m_train.Size() >= c.workers,
-            "--workers=" + std::to_string(c.workers) + " exceeds the " +
-                std::to_string(job->m_train.Size()) + " training samples");
+            "--workers=" + std::to_string(c.workers) + " exceeds the "
+                + std::to_string(job->m_train.Size()) + " training samples");
 
-    job->m_backend = dl::MakeBackend(c.backend,
-                                     dl::BuildModel(c.model,
-                                                    job->m_train.shape,
-                                                    job->m_train.numClasses,
-                                                    dl::ParseHiddenSizes(c.hidden)));
+    job->m_backend = dl::MakeBackend(c.backend, dl::BuildModel(c.model, job->m_train.shape,
+                                                               job->m_train.numClasses,
+                                                               dl::ParseHiddenSizes(c.hidden)));
     job->m_shards = c.nonIidAlpha > 0
                         ? dl::ShardDirichlet(job->m_train, c.workers, c.nonIidAlpha, c.seed)
                         : dl::ShardIid(job->m_train, c.workers, c.seed);
@@ -115,13 +113,10 @@ TrainingJob::Create(const TrainingConfig& c)
 std::unique_ptr<dl::Replica>
 TrainingJob::MakeReplica(uint32_t worker)
 {
-    return std::make_unique<dl::Replica>(*m_backend,
-                                         m_train,
-                                         m_shards.at(worker),
-                                         m_config.seed,
-                                         dl::MixSeed(m_config.seed, dl::SeedStream::MINIBATCH, worker),
-                                         float(m_config.momentum),
-                                         float(m_config.weightDecay));
+    return std::make_unique<dl::Replica>(
+        *m_backend, m_train, m_shards.at(worker), m_config.seed,
+        dl::MixSeed(m_config.seed, dl::SeedStream::MINIBATCH, worker), float(m_config.momentum),
+        float(m_config.weightDecay));
 }
 
 uint32_t

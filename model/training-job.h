@@ -106,12 +106,12 @@ class TrainingJob : public Object
     }
 
   private:
-    TrainingConfig m_config;                    //!< what to train
-    dl::Dataset m_train;                        //!< training set (standardised)
-    dl::Dataset m_test;                         //!< test set (standardised like train)
+    TrainingConfig m_config;                       //!< what to train
+    dl::Dataset m_train;                           //!< training set (standardised)
+    dl::Dataset m_test;                            //!< test set (standardised like train)
     std::unique_ptr<dl::TrainerBackend> m_backend; //!< compute
-    std::vector<dl::Shard> m_shards;            //!< per-worker sample indices
-    dl::LrSchedule m_schedule;                  //!< learning rate per round
+    std::vector<dl::Shard> m_shards;               //!< per-worker sample indices
+    dl::LrSchedule m_schedule;                     //!< learning rate per round
 };
 
 } // namespace ns3

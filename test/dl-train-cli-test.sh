@@ -13,11 +13,11 @@ common=(--dataset=synthetic --trainSubset=512 --testSubset=256 --workers=4 --epo
 "$bin" "${common[@]}" --output="$tmp/a.csv" >"$tmp/a.out" 2>"$tmp/a.err"
 check "runs" "[ \$? -eq 0 ]"
 "$bin" "${common[@]}" --output="$tmp/b.csv" >/dev/null 2>&1
-header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s'
+header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s,packets_late'
 check "seed column is the seed given" "awk -F, 'NR>1 && \$4 != 5 {bad=1} END {exit bad}' $tmp/a.csv"
 check "header" "[ \"\$(head -1 $tmp/a.csv)\" = '$header' ]"
 check "one row per epoch" "[ \$(wc -l < $tmp/a.csv) -eq 3 ]"
-check "same seed, same results" "cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/b.csv)"
+check "same seed, same results" "cmp -s <(cut -d, -f1-15,17 $tmp/a.csv) <(cut -d, -f1-15,17 $tmp/b.csv)"
 check "loss shows in arrival rate" "awk -F, 'NR>1 && (\$13 < 0.85 || \$13 > 0.99) {bad=1} END {exit bad}' $tmp/a.csv"
 check "says where results are" "grep -q 'results: $tmp/a.csv' $tmp/a.out"
 "$bin" "${common[@]}" --seed=6 --output="$tmp/c.csv" >/dev/null 2>&1

@@ -46,15 +46,23 @@ using History = std::map<uint32_t, std::vector<std::vector<float>>>;
 
 /// Record each worker's parameters as it ends each round.
 void
-Record(History* history,
-       const std::vector<Ptr<LearningWorker>>* workers,
-       uint32_t worker,
-       uint32_t round,
-       double)
+Record(History* history, const std::vector<Ptr<LearningWorker>>* workers, uint32_t worker,
+       uint32_t round, double)
 {
     auto& row = (*history)[round];
     row.resize(workers->size());
     row[worker] = (*workers)[worker]->GetReplica().Params();
+}
+
+/// Record every worker's parameters at the end of every round into \p history.
+void
+RecordRounds(const DistributedLearningHelper& helper, History* history)
+{
+    for (const Ptr<LearningWorker>& w : helper.GetWorkers())
+    {
+        w->TraceConnectWithoutContext("RoundEnd",
+                                      MakeBoundCallback(&Record, history, &helper.GetWorkers()));
+    }
 }
 
 History
@@ -62,12 +70,7 @@ RunAndRecord(DistributedLearningHelper& helper, Ptr<TrainingJob> job)
 {
     helper.Install(job);
     History history;
-    for (const Ptr<LearningWorker>& w : helper.GetWorkers())
-    {
-        w->TraceConnectWithoutContext(
-            "RoundEnd",
-            MakeBoundCallback(&Record, &history, &helper.GetWorkers()));
-    }
+    RecordRounds(helper, &history);
     Simulator::Run();
     Simulator::Destroy();
     return history;
@@ -158,9 +161,9 @@ class RpsChosenDropsTestCase : public TestCase
 {
   public:
     RpsChosenDropsTestCase(dl::BlockPartition::Granularity g)
-        : TestCase(std::string("RPS combine under chosen drops, ") +
-                   (g == dl::BlockPartition::PACKET ? "packet" : "block") + " granularity"),
-          m_granularity(g)
+        : TestCase(std::string("RPS combine under chosen drops, ")
+                   + (g == dl::BlockPartition::PACKET ? "packet" : "block") + " granularity")
+        , m_granularity(g)
     {
     }
 
@@ -203,11 +206,7 @@ class RpsChosenDropsTestCase : public TestCase
         nic0->TraceConnectWithoutContext("PhyRxDrop", MakeBoundCallback(&OnDrop, &drops, 0u));
 
         History history;
-        for (const Ptr<LearningWorker>& w : helper.GetWorkers())
-        {
-            w->TraceConnectWithoutContext("RoundEnd",
-                                          MakeBoundCallback(&Record, &history, &helper.GetWorkers()));
-        }
+        RecordRounds(helper, &history);
         Simulator::Run();
         Simulator::Destroy();
         NS_TEST_ASSERT_MSG_EQ(drops.size(), 2u, "two packets dropped");
@@ -278,7 +277,8 @@ class RpsChosenDropsTestCase : public TestCase
                     {
                         for (uint32_t src = 1; src < n; ++src)
                         {
-                            fewerCopies += unitLost(ModelBlockHeader::SCATTER, src, 0, 0, u) ? 1 : 0;
+                            fewerCopies
+                                += unitLost(ModelBlockHeader::SCATTER, src, 0, 0, u) ? 1 : 0;
                         }
                     }
                     for (uint32_t k = s.offset; k < s.offset + s.count && !lost; ++k)
@@ -309,9 +309,9 @@ class RpsArrivalRateTestCase : public TestCase
 {
   public:
     RpsArrivalRateTestCase(dl::BlockPartition::Granularity g)
-        : TestCase(std::string("measured arrival rate under Bernoulli loss, ") +
-                   (g == dl::BlockPartition::PACKET ? "packet" : "block") + " granularity"),
-          m_granularity(g)
+        : TestCase(std::string("measured arrival rate under Bernoulli loss, ")
+                   + (g == dl::BlockPartition::PACKET ? "packet" : "block") + " granularity")
+        , m_granularity(g)
     {
     }
 

@@ -63,7 +63,7 @@ Gzip(const std::string& from, const std::string& to)
 }
 
 /// Require that f throws DataError whose message contains \p fragment.
-template <typename F>
+template<typename F>
 void
 RequireDataError(F f, const std::string& fragment)
 {
@@ -273,9 +273,11 @@ TEST_CASE("the batch sampler visits every shard sample once per epoch", "[data]"
     std::vector<int32_t> y;
     std::multiset<int> firstEpoch;
     CHECK(sampler.Next(3, x, y) == 3);
-    for (int k = 0; k < 3; ++k) firstEpoch.insert(int(x[k * 3]));
+    for (int k = 0; k < 3; ++k)
+        firstEpoch.insert(int(x[k * 3]));
     CHECK(sampler.Next(3, x, y) == 3);
-    for (int k = 0; k < 3; ++k) firstEpoch.insert(int(x[k * 3]));
+    for (int k = 0; k < 3; ++k)
+        firstEpoch.insert(int(x[k * 3]));
     CHECK(sampler.Next(3, x, y) == 1); // short last batch
     firstEpoch.insert(int(x[0]));
     CHECK(firstEpoch == std::multiset<int>(shard.begin(), shard.end()));

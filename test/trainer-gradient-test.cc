@@ -11,8 +11,8 @@
 #include "ns3/relu-layer.h"
 #include "ns3/softmax-cross-entropy.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
 #include <random>
@@ -68,7 +68,8 @@ void
 CheckClose(double numeric, double analytic, const std::string& what)
 {
     INFO(what << ": numeric " << numeric << " analytic " << analytic);
-    CHECK(std::abs(numeric - analytic) <= 2e-2 + 2e-2 * std::max(std::abs(numeric), std::abs(analytic)));
+    CHECK(std::abs(numeric - analytic)
+          <= 2e-2 + 2e-2 * std::max(std::abs(numeric), std::abs(analytic)));
 }
 
 /// \param distinct give inputs pairwise at least 0.05 apart, so that a finite-difference step
@@ -92,14 +93,15 @@ CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false)
     layer.Forward(params.data(), in.data(), out.data(), batch);
     std::vector<float> gradParams(params.size());
     std::vector<float> gradIn(in.size());
-    layer.Backward(params.data(), in.data(), out.data(), r.data(), gradParams.data(),
-                   gradIn.data(), batch);
+    layer.Backward(params.data(), in.data(), out.data(), r.data(), gradParams.data(), gradIn.data(),
+                   batch);
     auto f = [&]() { return Probe(layer, params, in, r, batch); };
     std::uniform_int_distribution<size_t> pickIn(0, in.size() - 1);
     for (int k = 0; k < 25; ++k)
     {
         const size_t i = pickIn(rng);
-        CheckClose(Numeric(in, i, f), gradIn[i], layer.Describe() + " d/din[" + std::to_string(i) + "]");
+        CheckClose(Numeric(in, i, f), gradIn[i],
+                   layer.Describe() + " d/din[" + std::to_string(i) + "]");
     }
     if (!params.empty())
     {
@@ -163,14 +165,16 @@ TEST_CASE("softmax cross-entropy: value and gradient", "[gradient]")
     std::vector<int32_t> labels{1, 3};
     std::vector<float> grad(8);
     int correct = -1;
-    const double loss = SoftmaxCrossEntropy(logits.data(), labels.data(), 2, 4, grad.data(), &correct);
+    const double loss
+        = SoftmaxCrossEntropy(logits.data(), labels.data(), 2, 4, grad.data(), &correct);
     CHECK(loss == Approx(std::log(4.0)).epsilon(1e-6));
     CHECK(grad[1] == Approx((0.25 - 1.0) / 2).epsilon(1e-6));
     CHECK(grad[0] == Approx(0.25 / 2).epsilon(1e-6));
     // Large logits must not overflow.
     std::vector<float> big{1000.0f, 0.0f};
     std::vector<int32_t> label0{0};
-    CHECK(SoftmaxCrossEntropy(big.data(), label0.data(), 1, 2, nullptr, &correct) == Approx(0.0).margin(1e-9));
+    CHECK(SoftmaxCrossEntropy(big.data(), label0.data(), 1, 2, nullptr, &correct)
+          == Approx(0.0).margin(1e-9));
     CHECK(correct == 1);
 }
 
@@ -192,7 +196,8 @@ TEST_CASE("every model's loss gradient matches finite differences", "[gradient]"
             model->LossAndGradient(params.data(), x.data(), y.data(), batch, grad.data());
             auto f = [&]() {
                 std::vector<float> scratch(params.size());
-                return model->LossAndGradient(params.data(), x.data(), y.data(), batch, scratch.data());
+                return model->LossAndGradient(params.data(), x.data(), y.data(), batch,
+                                              scratch.data());
             };
             std::uniform_int_distribution<size_t> pick(0, params.size() - 1);
             for (int k = 0; k < 30; ++k)

@@ -12,9 +12,9 @@ namespace dl
 {
 
 BatchSampler::BatchSampler(const Dataset& data, Shard shard, uint64_t seed)
-    : m_data(data),
-      m_order(std::move(shard)),
-      m_rng(MixSeed(seed, SeedStream::MINIBATCH))
+    : m_data(data)
+    , m_order(std::move(shard))
+    , m_rng(MixSeed(seed, SeedStream::MINIBATCH))
 {
     if (m_order.empty())
     {

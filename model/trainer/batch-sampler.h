@@ -49,11 +49,11 @@ class BatchSampler
     }
 
   private:
-    const Dataset& m_data;       //!< the dataset
-    Shard m_order;               //!< shard indices in this pass's order
-    size_t m_cursor{0};          //!< next position in m_order
-    uint64_t m_epoch{0};         //!< completed passes
-    std::mt19937_64 m_rng;       //!< shuffling stream
+    const Dataset& m_data; //!< the dataset
+    Shard m_order;         //!< shard indices in this pass's order
+    size_t m_cursor{0};    //!< next position in m_order
+    uint64_t m_epoch{0};   //!< completed passes
+    std::mt19937_64 m_rng; //!< shuffling stream
 };
 
 } // namespace dl

@@ -11,13 +11,11 @@
 namespace dl
 {
 
-BlockPartition::BlockPartition(size_t paramCount,
-                               uint32_t numBlocks,
-                               uint32_t floatsPerChunk,
+BlockPartition::BlockPartition(size_t paramCount, uint32_t numBlocks, uint32_t floatsPerChunk,
                                Granularity granularity)
-    : m_paramCount(paramCount),
-      m_floatsPerChunk(floatsPerChunk),
-      m_granularity(granularity)
+    : m_paramCount(paramCount)
+    , m_floatsPerChunk(floatsPerChunk)
+    , m_granularity(granularity)
 {
     if (numBlocks < 1 || floatsPerChunk < 1)
     {

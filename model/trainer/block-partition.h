@@ -132,10 +132,10 @@ class BlockPartition
     }
 
   private:
-    size_t m_paramCount;              //!< floats in the vector
-    uint32_t m_floatsPerChunk;        //!< largest chunk
-    Granularity m_granularity;        //!< aggregation unit
-    std::vector<Slice> m_blocks;      //!< block slices
+    size_t m_paramCount;               //!< floats in the vector
+    uint32_t m_floatsPerChunk;         //!< largest chunk
+    Granularity m_granularity;         //!< aggregation unit
+    std::vector<Slice> m_blocks;       //!< block slices
     std::vector<uint32_t> m_chunkBase; //!< prefix sums of chunks per block (size blocks + 1)
 };
 

@@ -26,9 +26,9 @@ LoadCifarFiles(const std::vector<std::string>& paths)
         const std::vector<uint8_t> bytes = ReadMaybeGzipped(path);
         if (bytes.empty() || bytes.size() % kCifarRecord != 0)
         {
-            throw DataError(path + ": size " + std::to_string(bytes.size()) +
-                            " is not a whole number of 3073-byte CIFAR-10 records "
-                            "(truncated or corrupt)");
+            throw DataError(path + ": size " + std::to_string(bytes.size())
+                            + " is not a whole number of 3073-byte CIFAR-10 records "
+                              "(truncated or corrupt)");
         }
         const size_t records = bytes.size() / kCifarRecord;
         for (size_t r = 0; r < records; ++r)
@@ -36,8 +36,8 @@ LoadCifarFiles(const std::vector<std::string>& paths)
             const uint8_t* rec = bytes.data() + r * kCifarRecord;
             if (rec[0] >= 10)
             {
-                throw DataError(path + ": record " + std::to_string(r) + " has label " +
-                                std::to_string(rec[0]) + ", outside [0, 10) (corrupt file)");
+                throw DataError(path + ": record " + std::to_string(r) + " has label "
+                                + std::to_string(rec[0]) + ", outside [0, 10) (corrupt file)");
             }
             d.labels.push_back(rec[0]);
             for (int k = 0; k < kCifarPixels; ++k)

@@ -10,27 +10,27 @@ namespace dl
 {
 
 Conv2dLayer::Conv2dLayer(Shape input, int outChannels, int kernel, int padding)
-    : Layer(input),
-      m_outChannels(outChannels),
-      m_kernel(kernel),
-      m_padding(padding),
-      m_outH(input.h + 2 * padding - kernel + 1),
-      m_outW(input.w + 2 * padding - kernel + 1)
+    : Layer(input)
+    , m_outChannels(outChannels)
+    , m_kernel(kernel)
+    , m_padding(padding)
+    , m_outH(input.h + 2 * padding - kernel + 1)
+    , m_outW(input.w + 2 * padding - kernel + 1)
 {
     if (m_outH < 1 || m_outW < 1)
     {
-        throw DataError("conv2d: a " + std::to_string(kernel) + "x" + std::to_string(kernel) +
-                        " kernel does not fit a " + std::to_string(input.h) + "x" +
-                        std::to_string(input.w) + " input");
+        throw DataError("conv2d: a " + std::to_string(kernel) + "x" + std::to_string(kernel)
+                        + " kernel does not fit a " + std::to_string(input.h) + "x"
+                        + std::to_string(input.w) + " input");
     }
 }
 
 std::string
 Conv2dLayer::Describe() const
 {
-    return "conv2d " + std::to_string(m_input.c) + "->" + std::to_string(m_outChannels) + " " +
-           std::to_string(m_kernel) + "x" + std::to_string(m_kernel) + " pad " +
-           std::to_string(m_padding);
+    return "conv2d " + std::to_string(m_input.c) + "->" + std::to_string(m_outChannels) + " "
+           + std::to_string(m_kernel) + "x" + std::to_string(m_kernel) + " pad "
+           + std::to_string(m_padding);
 }
 
 Shape
@@ -76,8 +76,8 @@ Conv2dLayer::Im2Col(const float* in, float* col) const
                     {
                         const int ix = ox + kx - m_padding;
                         const bool inside = iy >= 0 && iy < m_input.h && ix >= 0 && ix < m_input.w;
-                        row[oy * m_outW + ox] =
-                            inside ? in[(c * m_input.h + iy) * m_input.w + ix] : 0.0f;
+                        row[oy * m_outW + ox]
+                            = inside ? in[(c * m_input.h + iy) * m_input.w + ix] : 0.0f;
                     }
                 }
             }
@@ -136,13 +136,8 @@ Conv2dLayer::Forward(const float* params, const float* in, float* out, int batch
 }
 
 void
-Conv2dLayer::Backward(const float* params,
-                      const float* in,
-                      const float* /*out*/,
-                      const float* gradOut,
-                      float* gradParams,
-                      float* gradIn,
-                      int batch)
+Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/,
+                      const float* gradOut, float* gradParams, float* gradIn, int batch)
 {
     (void)in; // the unfolded input saved by Forward is used instead
     const int patch = m_input.c * m_kernel * m_kernel;

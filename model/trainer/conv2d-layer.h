@@ -33,13 +33,8 @@ class Conv2dLayer : public Layer
     size_t ParamCount() const override;
     void Init(float* params, std::mt19937_64& rng) const override;
     void Forward(const float* params, const float* in, float* out, int batch) override;
-    void Backward(const float* params,
-                  const float* in,
-                  const float* out,
-                  const float* gradOut,
-                  float* gradParams,
-                  float* gradIn,
-                  int batch) override;
+    void Backward(const float* params, const float* in, const float* out, const float* gradOut,
+                  float* gradParams, float* gradIn, int batch) override;
 
   private:
     /// Unfold one input sample into col [(C*k*k) x (Ho*Wo)].
@@ -47,11 +42,11 @@ class Conv2dLayer : public Layer
     /// Fold col gradients back, accumulating into one input sample's gradient.
     void Col2Im(const float* col, float* in) const;
 
-    int m_outChannels;        //!< filters
-    int m_kernel;             //!< kernel side
-    int m_padding;            //!< zero padding
-    int m_outH;               //!< output height
-    int m_outW;               //!< output width
+    int m_outChannels;         //!< filters
+    int m_kernel;              //!< kernel side
+    int m_padding;             //!< zero padding
+    int m_outH;                //!< output height
+    int m_outW;                //!< output width
     std::vector<float> m_cols; //!< im2col of the last forward batch, reused by Backward
     std::vector<float> m_dcol; //!< scratch for one sample's column gradient
 };

@@ -66,10 +66,10 @@ ShardDirichlet(const Dataset& data, int n, double alpha, uint64_t seed)
         for (int w = 0; w < n; ++w)
         {
             cumulative += total > 0.0 ? p[w] / total : 1.0 / n;
-            const size_t end = (w == n - 1)
-                                   ? members.size()
-                                   : std::min(members.size(),
-                                              size_t(cumulative * double(members.size()) + 0.5));
+            const size_t end
+                = (w == n - 1)
+                      ? members.size()
+                      : std::min(members.size(), size_t(cumulative * double(members.size()) + 0.5));
             const size_t from = std::min(begin, end);
             shards[w].insert(shards[w].end(), members.begin() + from, members.begin() + end);
             begin = std::max(begin, end);

@@ -50,11 +50,11 @@ struct Shape
  */
 struct Dataset
 {
-    std::string name;              //!< human readable name, used in messages
-    Shape shape;                   //!< shape of one sample
-    int numClasses{0};             //!< labels are in [0, numClasses)
-    std::vector<float> images;     //!< N * shape.Size() floats
-    std::vector<int32_t> labels;   //!< N labels
+    std::string name;            //!< human readable name, used in messages
+    Shape shape;                 //!< shape of one sample
+    int numClasses{0};           //!< labels are in [0, numClasses)
+    std::vector<float> images;   //!< N * shape.Size() floats
+    std::vector<int32_t> labels; //!< N labels
 
     /** \return the number of samples */
     size_t Size() const

@@ -9,9 +9,9 @@ namespace dl
 {
 
 DenseLayer::DenseLayer(Shape input, int outputs)
-    : Layer(input),
-      m_in(input.Size()),
-      m_out(outputs)
+    : Layer(input)
+    , m_in(input.Size())
+    , m_out(outputs)
 {
 }
 
@@ -59,13 +59,8 @@ DenseLayer::Forward(const float* params, const float* in, float* out, int batch)
 }
 
 void
-DenseLayer::Backward(const float* params,
-                     const float* in,
-                     const float* /*out*/,
-                     const float* gradOut,
-                     float* gradParams,
-                     float* gradIn,
-                     int batch)
+DenseLayer::Backward(const float* params, const float* in, const float* /*out*/,
+                     const float* gradOut, float* gradParams, float* gradIn, int batch)
 {
     ConstMatrixView x(in, batch, m_in);
     ConstMatrixView dy(gradOut, batch, m_out);

@@ -28,13 +28,8 @@ class DenseLayer : public Layer
     size_t ParamCount() const override;
     void Init(float* params, std::mt19937_64& rng) const override;
     void Forward(const float* params, const float* in, float* out, int batch) override;
-    void Backward(const float* params,
-                  const float* in,
-                  const float* out,
-                  const float* gradOut,
-                  float* gradParams,
-                  float* gradIn,
-                  int batch) override;
+    void Backward(const float* params, const float* in, const float* out, const float* gradOut,
+                  float* gradParams, float* gradIn, int batch) override;
 
   private:
     int m_in;  //!< input features

@@ -32,13 +32,8 @@ FlattenLayer::Forward(const float* /*params*/, const float* in, float* out, int 
 }
 
 void
-FlattenLayer::Backward(const float* /*params*/,
-                       const float* /*in*/,
-                       const float* /*out*/,
-                       const float* gradOut,
-                       float* /*gradParams*/,
-                       float* gradIn,
-                       int batch)
+FlattenLayer::Backward(const float* /*params*/, const float* /*in*/, const float* /*out*/,
+                       const float* gradOut, float* /*gradParams*/, float* gradIn, int batch)
 {
     if (gradIn != nullptr)
     {

@@ -16,8 +16,8 @@ namespace
 uint32_t
 ReadBigEndian32(const std::vector<uint8_t>& bytes, size_t pos)
 {
-    return (uint32_t(bytes[pos]) << 24) | (uint32_t(bytes[pos + 1]) << 16) |
-           (uint32_t(bytes[pos + 2]) << 8) | uint32_t(bytes[pos + 3]);
+    return (uint32_t(bytes[pos]) << 24) | (uint32_t(bytes[pos + 1]) << 16)
+           | (uint32_t(bytes[pos + 2]) << 8) | uint32_t(bytes[pos + 3]);
 }
 
 void
@@ -40,8 +40,8 @@ ParseIdxHeader(const std::vector<uint8_t>& bytes, int expectedDims, const std::s
 {
     if (bytes.size() < 4 || ReadBigEndian32(bytes, 0) != uint32_t(0x00000800 | expectedDims))
     {
-        throw DataError(path + ": bad IDX magic number (expected unsigned-byte data with " +
-                        std::to_string(expectedDims) + " dimensions)");
+        throw DataError(path + ": bad IDX magic number (expected unsigned-byte data with "
+                        + std::to_string(expectedDims) + " dimensions)");
     }
     if (bytes.size() < 4 + 4 * size_t(expectedDims))
     {
@@ -57,9 +57,9 @@ ParseIdxHeader(const std::vector<uint8_t>& bytes, int expectedDims, const std::s
     const size_t header = 4 + 4 * size_t(expectedDims);
     if (bytes.size() != header + expected)
     {
-        throw DataError(path + ": size mismatch: header promises " + std::to_string(expected) +
-                        " bytes of data, file holds " + std::to_string(bytes.size() - header) +
-                        " (truncated or corrupt)");
+        throw DataError(path + ": size mismatch: header promises " + std::to_string(expected)
+                        + " bytes of data, file holds " + std::to_string(bytes.size() - header)
+                        + " (truncated or corrupt)");
     }
     return dims;
 }
@@ -116,8 +116,8 @@ LoadIdx(const std::string& imagesPath, const std::string& labelsPath, int numCla
     const std::vector<uint32_t> ldims = ParseIdxHeader(lab, 1, labelsPath);
     if (idims[0] != ldims[0])
     {
-        throw DataError(labelsPath + ": holds " + std::to_string(ldims[0]) + " labels but " +
-                        imagesPath + " holds " + std::to_string(idims[0]) + " images");
+        throw DataError(labelsPath + ": holds " + std::to_string(ldims[0]) + " labels but "
+                        + imagesPath + " holds " + std::to_string(idims[0]) + " images");
     }
     if (idims[1] == 0 || idims[2] == 0)
     {
@@ -140,9 +140,9 @@ LoadIdx(const std::string& imagesPath, const std::string& labelsPath, int numCla
         const int label = lab[8 + i];
         if (label >= numClasses)
         {
-            throw DataError(labelsPath + ": label " + std::to_string(label) + " at index " +
-                            std::to_string(i) + " is out of range [0, " +
-                            std::to_string(numClasses) + ")");
+            throw DataError(labelsPath + ": label " + std::to_string(label) + " at index "
+                            + std::to_string(i) + " is out of range [0, "
+                            + std::to_string(numClasses) + ")");
         }
         d.labels[i] = label;
     }
@@ -153,19 +153,13 @@ Dataset
 LoadMnistDir(const std::string& dir, bool train)
 {
     const std::string prefix = dir + "/" + (train ? "train" : "t10k");
-    auto pick = [](const std::string& base) {
-        return FileExists(base) ? base : base + ".gz";
-    };
+    auto pick = [](const std::string& base) { return FileExists(base) ? base : base + ".gz"; };
     return LoadIdx(pick(prefix + "-images-idx3-ubyte"), pick(prefix + "-labels-idx1-ubyte"));
 }
 
 void
-WriteIdx(const std::string& imagesPath,
-         const std::string& labelsPath,
-         const std::vector<uint8_t>& pixels,
-         const std::vector<uint8_t>& labels,
-         int rows,
-         int cols)
+WriteIdx(const std::string& imagesPath, const std::string& labelsPath,
+         const std::vector<uint8_t>& pixels, const std::vector<uint8_t>& labels, int rows, int cols)
 {
     std::ofstream img(imagesPath, std::ios::binary);
     PutBigEndian32(img, 0x00000803);

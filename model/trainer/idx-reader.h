@@ -49,11 +49,8 @@ Dataset LoadMnistDir(const std::string& dir, bool train);
  * \ingroup dl-trainer
  * Write an IDX image/label pair (uncompressed); used by tests and for subsets.
  */
-void WriteIdx(const std::string& imagesPath,
-              const std::string& labelsPath,
-              const std::vector<uint8_t>& pixels,
-              const std::vector<uint8_t>& labels,
-              int rows,
+void WriteIdx(const std::string& imagesPath, const std::string& labelsPath,
+              const std::vector<uint8_t>& pixels, const std::vector<uint8_t>& labels, int rows,
               int cols);
 
 } // namespace dl

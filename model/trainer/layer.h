@@ -15,10 +15,11 @@ namespace dl
 {
 
 /// Row-major float matrix view (activations are [batch x features], weights [out x in]).
-using MatrixView = Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+using MatrixView
+    = Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 /// Read-only row-major float matrix view.
-using ConstMatrixView =
-    Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+using ConstMatrixView
+    = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 /// Float vector view.
 using VectorView = Eigen::Map<Eigen::VectorXf>;
 /// Read-only float vector view.
@@ -77,13 +78,9 @@ class Layer
      * Back-propagate: given dL/dout, write dL/dparams (overwritten, not accumulated) and, if
      * \p gradIn is not null, dL/din. \p in and \p out are the values of the last Forward.
      */
-    virtual void Backward(const float* params,
-                          const float* in,
-                          const float* out,
-                          const float* gradOut,
-                          float* gradParams,
-                          float* gradIn,
-                          int batch) = 0;
+    virtual void Backward(const float* params, const float* in, const float* out,
+                          const float* gradOut, float* gradParams, float* gradIn, int batch)
+        = 0;
 
   protected:
     Shape m_input; //!< input sample shape

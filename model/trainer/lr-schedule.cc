@@ -20,15 +20,16 @@ LrSchedule::At(uint64_t step) const
     }
     switch (kind)
     {
-    case STEP:
-        return base * std::pow(gamma, double(step / std::max<uint64_t>(1, stepSize)));
-    case COSINE: {
-        const double t = std::min(1.0, double(step) / double(std::max<uint64_t>(1, totalSteps)));
-        return 0.5 * base * (1.0 + std::cos(M_PI * t));
-    }
-    case CONSTANT:
-    default:
-        return base;
+        case STEP:
+            return base * std::pow(gamma, double(step / std::max<uint64_t>(1, stepSize)));
+        case COSINE: {
+            const double t
+                = std::min(1.0, double(step) / double(std::max<uint64_t>(1, totalSteps)));
+            return 0.5 * base * (1.0 + std::cos(M_PI * t));
+        }
+        case CONSTANT:
+        default:
+            return base;
     }
 }
 
@@ -47,8 +48,8 @@ LrSchedule::ParseKind(const std::string& name)
     {
         return COSINE;
     }
-    throw DataError("unknown learning-rate schedule '" + name +
-                    "' (expected constant, step or cosine)");
+    throw DataError("unknown learning-rate schedule '" + name
+                    + "' (expected constant, step or cosine)");
 }
 
 } // namespace dl

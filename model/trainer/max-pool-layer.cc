@@ -9,15 +9,15 @@ namespace dl
 {
 
 MaxPoolLayer::MaxPoolLayer(Shape input, int size)
-    : Layer(input),
-      m_size(size),
-      m_output{input.c, input.h / size, input.w / size}
+    : Layer(input)
+    , m_size(size)
+    , m_output{input.c, input.h / size, input.w / size}
 {
     if (size < 1 || m_output.h < 1 || m_output.w < 1)
     {
-        throw DataError("max-pool: a " + std::to_string(size) + "x" + std::to_string(size) +
-                        " window does not fit a " + std::to_string(input.h) + "x" +
-                        std::to_string(input.w) + " input");
+        throw DataError("max-pool: a " + std::to_string(size) + "x" + std::to_string(size)
+                        + " window does not fit a " + std::to_string(input.h) + "x"
+                        + std::to_string(input.w) + " input");
     }
 }
 
@@ -52,8 +52,8 @@ MaxPoolLayer::Forward(const float* /*params*/, const float* in, float* out, int 
                     {
                         for (int dx = 0; dx < m_size; ++dx)
                         {
-                            const int idx =
-                                (c * m_input.h + oy * m_size + dy) * m_input.w + ox * m_size + dx;
+                            const int idx
+                                = (c * m_input.h + oy * m_size + dy) * m_input.w + ox * m_size + dx;
                             if (x[idx] > x[best])
                             {
                                 best = idx;
@@ -70,13 +70,8 @@ MaxPoolLayer::Forward(const float* /*params*/, const float* in, float* out, int 
 }
 
 void
-MaxPoolLayer::Backward(const float* /*params*/,
-                       const float* /*in*/,
-                       const float* /*out*/,
-                       const float* gradOut,
-                       float* /*gradParams*/,
-                       float* gradIn,
-                       int batch)
+MaxPoolLayer::Backward(const float* /*params*/, const float* /*in*/, const float* /*out*/,
+                       const float* gradOut, float* /*gradParams*/, float* gradIn, int batch)
 {
     if (gradIn == nullptr)
     {

@@ -29,13 +29,8 @@ class MaxPoolLayer : public Layer
     std::string Describe() const override;
     Shape OutputShape() const override;
     void Forward(const float* params, const float* in, float* out, int batch) override;
-    void Backward(const float* params,
-                  const float* in,
-                  const float* out,
-                  const float* gradOut,
-                  float* gradParams,
-                  float* gradIn,
-                  int batch) override;
+    void Backward(const float* params, const float* in, const float* out, const float* gradOut,
+                  float* gradParams, float* gradIn, int batch) override;
 
   private:
     int m_size;                    //!< window side and stride

@@ -18,7 +18,7 @@ namespace
 {
 
 /// Append a layer built from the model's current output shape.
-template <typename L, typename... Args>
+template<typename L, typename... Args>
 void
 Push(SequentialModel& m, Args... args)
 {
@@ -86,8 +86,8 @@ ParseHiddenSizes(const std::string& text)
         }
         if (used != item.size() || v <= 0)
         {
-            throw DataError("hidden layer sizes '" + text +
-                            "': expected comma-separated positive integers");
+            throw DataError("hidden layer sizes '" + text
+                            + "': expected comma-separated positive integers");
         }
         sizes.push_back(v);
     }

@@ -22,9 +22,7 @@ namespace dl
  *    dense(120)+relu, dense to the classes.
  * \throws DataError for an unknown name or a shape the model cannot take
  */
-std::unique_ptr<SequentialModel> BuildModel(const std::string& name,
-                                            Shape input,
-                                            int numClasses,
+std::unique_ptr<SequentialModel> BuildModel(const std::string& name, Shape input, int numClasses,
                                             const std::vector<int>& hidden = {256});
 
 /**

@@ -31,13 +31,8 @@ ReluLayer::Forward(const float* /*params*/, const float* in, float* out, int bat
 }
 
 void
-ReluLayer::Backward(const float* /*params*/,
-                    const float* /*in*/,
-                    const float* out,
-                    const float* gradOut,
-                    float* /*gradParams*/,
-                    float* gradIn,
-                    int batch)
+ReluLayer::Backward(const float* /*params*/, const float* /*in*/, const float* out,
+                    const float* gradOut, float* /*gradParams*/, float* gradIn, int batch)
 {
     if (gradIn == nullptr)
     {

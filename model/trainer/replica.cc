@@ -6,18 +6,13 @@
 namespace dl
 {
 
-Replica::Replica(TrainerBackend& backend,
-                 const Dataset& data,
-                 Shard shard,
-                 uint64_t initSeed,
-                 uint64_t sampleSeed,
-                 float momentum,
-                 float weightDecay)
-    : m_backend(backend),
-      m_params(backend.ParamCount()),
-      m_grad(backend.ParamCount()),
-      m_optimizer(backend.ParamCount(), momentum, weightDecay),
-      m_sampler(data, std::move(shard), sampleSeed)
+Replica::Replica(TrainerBackend& backend, const Dataset& data, Shard shard, uint64_t initSeed,
+                 uint64_t sampleSeed, float momentum, float weightDecay)
+    : m_backend(backend)
+    , m_params(backend.ParamCount())
+    , m_grad(backend.ParamCount())
+    , m_optimizer(backend.ParamCount(), momentum, weightDecay)
+    , m_sampler(data, std::move(shard), sampleSeed)
 {
     m_backend.InitParams(m_params.data(), initSeed);
 }

@@ -31,13 +31,8 @@ class Replica
      * \param momentum SGD momentum
      * \param weightDecay SGD weight decay
      */
-    Replica(TrainerBackend& backend,
-            const Dataset& data,
-            Shard shard,
-            uint64_t initSeed,
-            uint64_t sampleSeed,
-            float momentum,
-            float weightDecay);
+    Replica(TrainerBackend& backend, const Dataset& data, Shard shard, uint64_t initSeed,
+            uint64_t sampleSeed, float momentum, float weightDecay);
 
     /**
      * Draw the next minibatch and compute its gradient into Gradient().
@@ -76,7 +71,7 @@ class Replica
     }
 
   private:
-    TrainerBackend& m_backend;  //!< compute
+    TrainerBackend& m_backend;   //!< compute
     std::vector<float> m_params; //!< flat parameters
     std::vector<float> m_grad;   //!< flat gradient
     SgdOptimizer m_optimizer;    //!< optimiser state

@@ -30,8 +30,8 @@ enum class SeedStream : uint64_t
 inline uint64_t
 MixSeed(uint64_t seed, SeedStream stream, uint64_t index = 0)
 {
-    uint64_t z = seed * 0x9E3779B97F4A7C15ULL + uint64_t(stream) * 0xBF58476D1CE4E5B9ULL +
-                 index * 0x94D049BB133111EBULL + 0x2545F4914F6CDD1DULL;
+    uint64_t z = seed * 0x9E3779B97F4A7C15ULL + uint64_t(stream) * 0xBF58476D1CE4E5B9ULL
+                 + index * 0x94D049BB133111EBULL + 0x2545F4914F6CDD1DULL;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);

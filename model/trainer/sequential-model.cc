@@ -29,9 +29,9 @@ SequentialModel::Add(std::unique_ptr<Layer> layer)
 {
     if (layer->InputShape().Size() != OutputShape().Size())
     {
-        throw DataError("model: layer '" + layer->Describe() + "' expects " +
-                        std::to_string(layer->InputShape().Size()) + " inputs, previous gives " +
-                        std::to_string(OutputShape().Size()));
+        throw DataError("model: layer '" + layer->Describe() + "' expects "
+                        + std::to_string(layer->InputShape().Size()) + " inputs, previous gives "
+                        + std::to_string(OutputShape().Size()));
     }
     m_offsets.push_back(m_paramCount);
     m_paramCount += layer->ParamCount();
@@ -44,8 +44,8 @@ SequentialModel::Summary() const
     std::string s;
     for (size_t l = 0; l < m_layers.size(); ++l)
     {
-        s += "  " + m_layers[l]->Describe() + " (" + std::to_string(m_layers[l]->ParamCount()) +
-             " params)\n";
+        s += "  " + m_layers[l]->Describe() + " (" + std::to_string(m_layers[l]->ParamCount())
+             + " params)\n";
     }
     s += "  total " + std::to_string(m_paramCount) + " params\n";
     return s;
@@ -91,29 +91,18 @@ SequentialModel::Forward(const float* params, const float* x, int batch)
 }
 
 double
-SequentialModel::LossAndGradient(const float* params,
-                                 const float* x,
-                                 const int32_t* y,
-                                 int batch,
+SequentialModel::LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
                                  float* grad)
 {
     const float* logits = Forward(params, x, batch);
     const size_t last = m_layers.size();
-    const double loss = SoftmaxCrossEntropy(logits,
-                                            y,
-                                            batch,
-                                            OutputShape().Size(),
-                                            m_grads[last].data(),
-                                            nullptr);
+    const double loss = SoftmaxCrossEntropy(logits, y, batch, OutputShape().Size(),
+                                            m_grads[last].data(), nullptr);
     for (size_t l = last; l-- > 0;)
     {
-        m_layers[l]->Backward(params + m_offsets[l],
-                              m_acts[l].data(),
-                              m_acts[l + 1].data(),
-                              m_grads[l + 1].data(),
-                              grad + m_offsets[l],
-                              l == 0 ? nullptr : m_grads[l].data(),
-                              batch);
+        m_layers[l]->Backward(params + m_offsets[l], m_acts[l].data(), m_acts[l + 1].data(),
+                              m_grads[l + 1].data(), grad + m_offsets[l],
+                              l == 0 ? nullptr : m_grads[l].data(), batch);
     }
     return loss;
 }
@@ -133,12 +122,9 @@ SequentialModel::Evaluate(const float* params, const Dataset& data, int batchSiz
         const int n = int(std::min<size_t>(batchSize, data.Size() - begin));
         const float* logits = Forward(params, data.Sample(begin), n);
         int correct = 0;
-        lossSum += n * SoftmaxCrossEntropy(logits,
-                                           data.labels.data() + begin,
-                                           n,
-                                           OutputShape().Size(),
-                                           nullptr,
-                                           &correct);
+        lossSum += n
+                   * SoftmaxCrossEntropy(logits, data.labels.data() + begin, n,
+                                         OutputShape().Size(), nullptr, &correct);
         hits += correct;
     }
     r.loss = lossSum / double(data.Size());

@@ -82,10 +82,7 @@ class SequentialModel
      * \param grad receives dLoss/dparams (ParamCount() floats, overwritten)
      * \return the mean minibatch loss
      */
-    double LossAndGradient(const float* params,
-                           const float* x,
-                           const int32_t* y,
-                           int batch,
+    double LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
                            float* grad);
 
     /** Loss and accuracy of \p params over \p data, in batches of \p batchSize. */

@@ -9,9 +9,9 @@ namespace dl
 {
 
 SgdOptimizer::SgdOptimizer(size_t size, float momentum, float weightDecay)
-    : m_velocity(size, 0.0f),
-      m_momentum(momentum),
-      m_weightDecay(weightDecay)
+    : m_velocity(size, 0.0f)
+    , m_momentum(momentum)
+    , m_weightDecay(weightDecay)
 {
 }
 

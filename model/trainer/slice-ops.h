@@ -32,7 +32,8 @@ void MeanOf(const std::vector<const float*>& replicas, size_t count, float* out)
  * \ingroup dl-trainer
  * Consensus distance: (1/n) sum_i ||x_i - mean||^2, accumulated in double.
  */
-double ConsensusDistance(const std::vector<const float*>& replicas, const float* mean, size_t count);
+double ConsensusDistance(const std::vector<const float*>& replicas, const float* mean,
+                         size_t count);
 
 /**
  * \ingroup dl-trainer

@@ -9,12 +9,8 @@ namespace dl
 {
 
 double
-SoftmaxCrossEntropy(const float* logits,
-                    const int32_t* labels,
-                    int batch,
-                    int classes,
-                    float* gradLogits,
-                    int* correct)
+SoftmaxCrossEntropy(const float* logits, const int32_t* labels, int batch, int classes,
+                    float* gradLogits, int* correct)
 {
     double total = 0.0;
     int hits = 0;

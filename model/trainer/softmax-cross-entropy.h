@@ -20,12 +20,8 @@ namespace dl
  * \param correct if not null, receives the number of samples whose arg-max is the label
  * \return the mean loss (summed in double)
  */
-double SoftmaxCrossEntropy(const float* logits,
-                           const int32_t* labels,
-                           int batch,
-                           int classes,
-                           float* gradLogits,
-                           int* correct);
+double SoftmaxCrossEntropy(const float* logits, const int32_t* labels, int batch, int classes,
+                           float* gradLogits, int* correct);
 
 } // namespace dl
 

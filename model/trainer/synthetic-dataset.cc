@@ -40,8 +40,9 @@ MakeSynthetic(const SyntheticConfig& config, uint64_t sampleStream)
             {
                 for (int x = 0; x < sh.w; ++x)
                 {
-                    centres[size_t(k) * dim + (ch * sh.h + y) * sh.w + x] =
-                        coarse[((size_t(k) * sh.c + ch) * cellsH + y / kCell) * cellsW + x / kCell];
+                    centres[size_t(k) * dim + (ch * sh.h + y) * sh.w + x]
+                        = coarse[((size_t(k) * sh.c + ch) * cellsH + y / kCell) * cellsW
+                                 + x / kCell];
                 }
             }
         }

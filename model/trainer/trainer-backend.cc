@@ -36,10 +36,7 @@ CpuBackend::InitParams(float* params, uint64_t seed)
 }
 
 double
-CpuBackend::LossAndGradient(const float* params,
-                            const float* x,
-                            const int32_t* y,
-                            int batch,
+CpuBackend::LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
                             float* grad)
 {
     return m_model->LossAndGradient(params, x, y, batch, grad);

@@ -41,11 +41,9 @@ class TrainerBackend
      * \param grad receives ParamCount() floats
      * \return the mean minibatch loss
      */
-    virtual double LossAndGradient(const float* params,
-                                   const float* x,
-                                   const int32_t* y,
-                                   int batch,
-                                   float* grad) = 0;
+    virtual double LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
+                                   float* grad)
+        = 0;
 
     /** Loss and accuracy of \p params over \p data. */
     virtual EvalResult Evaluate(const float* params, const Dataset& data) = 0;
@@ -65,10 +63,7 @@ class CpuBackend : public TrainerBackend
     size_t ParamCount() const override;
     std::string Summary() const override;
     void InitParams(float* params, uint64_t seed) override;
-    double LossAndGradient(const float* params,
-                           const float* x,
-                           const int32_t* y,
-                           int batch,
+    double LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
                            float* grad) override;
     EvalResult Evaluate(const float* params, const Dataset& data) override;
 
