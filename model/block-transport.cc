@@ -92,25 +92,41 @@ BlockTransport::SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBloc
     h.m_round = round;
     h.m_block = block;
     h.m_chunkCount = m_partition->Chunks(block);
+    if (h.m_chunkCount == 0)
+    {
+        return; // an empty block (fewer parameters than workers)
+    }
     for (uint32_t c = 0; c < h.m_chunkCount; ++c)
     {
         const dl::Slice s = m_partition->ChunkSlice(block, c);
         h.m_chunk = c;
         h.m_offset = s.offset;
         h.m_count = s.count;
-        Ptr<Packet> p = Create<Packet>(reinterpret_cast<const uint8_t*>(vector + s.offset),
-                                       s.count * sizeof(float));
-        p->AddHeader(h);
-        m_txTrace(p);
-        if (m_socket->SendTo(p, 0, m_peers[dst]) >= 0)
-        {
-            ++m_sent;
-        }
-        else
-        {
-            NS_LOG_WARN("worker " << m_self << ": send to " << dst << " failed, errno "
-                                  << m_socket->GetErrno());
-        }
+        SendPacket(dst,
+                   Create<Packet>(reinterpret_cast<const uint8_t*>(vector + s.offset),
+                                  s.count * sizeof(float)),
+                   h);
+    }
+    // End-of-phase marker: lets the receiver tell a lost last chunk from a late one at once.
+    h.m_chunk = h.m_chunkCount;
+    h.m_offset = 0;
+    h.m_count = 0;
+    SendPacket(dst, Create<Packet>(), h);
+}
+
+void
+BlockTransport::SendPacket(uint32_t dst, Ptr<Packet> p, const ModelBlockHeader& h)
+{
+    p->AddHeader(h);
+    m_txTrace(p);
+    if (m_socket->SendTo(p, 0, m_peers[dst]) >= 0)
+    {
+        ++m_sent;
+    }
+    else
+    {
+        NS_LOG_WARN("worker " << m_self << ": send to " << dst << " failed, errno "
+                              << m_socket->GetErrno());
     }
 }
 
@@ -141,7 +157,8 @@ BlockTransport::HandleRead(Ptr<Socket> socket)
             Reject(p, BAD_SLICE);
             continue;
         }
-        const dl::Slice s = m_partition->ChunkSlice(h.m_block, h.m_chunk);
+        const dl::Slice s
+            = h.IsEndMarker() ? dl::Slice{0, 0} : m_partition->ChunkSlice(h.m_block, h.m_chunk);
         if (h.m_offset != s.offset || h.m_count != s.count)
         {
             Reject(p, BAD_SLICE);
@@ -152,7 +169,10 @@ BlockTransport::HandleRead(Ptr<Socket> socket)
             Reject(p, BAD_PAYLOAD);
             continue;
         }
-        p->CopyData(reinterpret_cast<uint8_t*>(m_rxFloats.data()), p->GetSize());
+        if (h.m_count > 0)
+        {
+            p->CopyData(reinterpret_cast<uint8_t*>(m_rxFloats.data()), p->GetSize());
+        }
         ++m_delivered;
         m_rxTrace(p);
         if (!m_receive.IsNull())

@@ -43,7 +43,8 @@ class BlockTransport : public Object
         BAD_PAYLOAD       //!< payload size differs from the header's float count
     };
 
-    /** Callback for a valid chunk: header and pointer to its header.m_count floats. */
+    /** Callback for a valid chunk or end marker: header and pointer to its header.m_count floats.
+     */
     typedef Callback<void, const ModelBlockHeader&, const float*> ReceiveCallback;
 
     /** TracedCallback signature for a dropped packet. */
@@ -72,7 +73,7 @@ class BlockTransport : public Object
     void SetReceiveCallback(ReceiveCallback cb);
 
     /**
-     * Send every chunk of block \p block of \p vector to worker \p dst.
+     * Send every chunk of block \p block of \p vector to worker \p dst, then an end marker.
      * \param vector the flat vector (the block's floats are read at their absolute offsets)
      */
     void SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBlockHeader::Kind kind,
@@ -111,6 +112,8 @@ class BlockTransport : public Object
   private:
     /// Socket receive handler.
     void HandleRead(Ptr<Socket> socket);
+    /// Add the header, trace, send and count one packet.
+    void SendPacket(uint32_t dst, Ptr<Packet> p, const ModelBlockHeader& h);
     /// Count and trace a rejected packet.
     void Reject(Ptr<const Packet> packet, DropReason reason);
 

@@ -20,6 +20,8 @@ namespace ns3
  * kind (1), reserved (1), source worker (2), round (4), block (4), chunk index (4),
  * chunk count (4), offset (4), float count (4).
  *
+ * An end-of-phase marker (IsEndMarker) has the same header, chunk index = chunk count, no floats.
+ *
  * Deserialize never reads past the buffer: a buffer shorter than the header, or one whose
  * magic, version, phase, kind or chunk fields are inconsistent, yields IsValid() == false.
  */
@@ -57,6 +59,16 @@ class ModelBlockHeader : public Header
     uint32_t GetSerializedSize() const override;
     void Serialize(Buffer::Iterator start) const override;
     uint32_t Deserialize(Buffer::Iterator start) override;
+
+    /**
+     * \return true for an end-of-phase marker: no payload, chunk index equal to the chunk count.
+     * A sender follows the chunks of a block with one, so that a receiver missing the last
+     * chunk learns it was lost without waiting for a timeout.
+     */
+    bool IsEndMarker() const
+    {
+        return m_count == 0 && m_chunk == m_chunkCount;
+    }
 
     /** \return true if the last Deserialize found a well-formed header (always true otherwise) */
     bool IsValid() const

@@ -334,6 +334,11 @@ RpsSync::Receive(const ModelBlockHeader& h, const float* data)
     // Accept chunks of a phase not yet over in this round, or of the next round.
     const bool current
         = h.m_round == m_round && !(h.m_phase == ModelBlockHeader::SCATTER && m_state == BROADCAST);
+    if (h.IsEndMarker())
+    {
+        UpdatePeer(peer); // nothing to store: it only settles the peer's earlier chunks
+        return;
+    }
     if (!(current || h.m_round == m_round + 1) || h.m_kind != ExchangeKind())
     {
         NS_LOG_LOGIC("worker " << m_self << " in round " << m_round << " drops " << h);

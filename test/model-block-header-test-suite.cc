@@ -86,6 +86,13 @@ class ModelBlockHeaderTestCase : public TestCase
         bad.m_version = 2;
         NS_TEST_ASSERT_MSG_EQ(reparse(bad), false, "future version");
         NS_TEST_ASSERT_MSG_EQ(reparse(h), true, "the original still parses");
+        ModelBlockHeader marker = h;
+        marker.m_chunk = marker.m_chunkCount;
+        marker.m_count = 0;
+        NS_TEST_ASSERT_MSG_EQ(reparse(marker), true, "end marker");
+        NS_TEST_ASSERT_MSG_EQ(marker.IsEndMarker(), true, "is an end marker");
+        marker.m_count = 5;
+        NS_TEST_ASSERT_MSG_EQ(reparse(marker), false, "end marker with floats");
     }
 };
 
