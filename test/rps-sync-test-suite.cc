@@ -97,8 +97,10 @@ MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
 class RpsLosslessTestCase : public TestCase
 {
   public:
-    RpsLosslessTestCase()
-        : TestCase("RPS without loss equals synchronous data-parallel SGD")
+    /** \param syncType the SyncAlgorithm under test */
+    RpsLosslessTestCase(const std::string& syncType)
+        : TestCase(syncType + " without loss equals synchronous data-parallel SGD")
+        , m_syncType(syncType)
     {
     }
 
@@ -108,6 +110,7 @@ class RpsLosslessTestCase : public TestCase
         const uint32_t n = 4;
         Ptr<TrainingJob> job = SmallJob(n, 1.5, 256); // 4 rounds per epoch: 6 rounds
         DistributedLearningHelper helper;
+        helper.SetSyncType(m_syncType);
         History history = RunAndRecord(helper, job);
         const uint32_t rounds = job->GetTotalRounds();
         NS_TEST_ASSERT_MSG_EQ(rounds, 6u, "rounds");
@@ -148,6 +151,76 @@ class RpsLosslessTestCase : public TestCase
         }
         // The test can fail: the replicas did move.
         NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(central, replicas[0]->Params()), 0.0, "training moved");
+    }
+
+    std::string m_syncType; //!< the algorithm under test
+};
+
+/**
+ * \ingroup distributed-learning-tests
+ * The paper's contrast at 5% Bernoulli loss: AllReduce-SGD's replicas drift apart (consensus
+ * distance grows round after round) while RPS keeps them together.
+ */
+class DriftTestCase : public TestCase
+{
+  public:
+    DriftTestCase()
+        : TestCase("allreduce replicas drift under loss, RPS replicas do not")
+    {
+    }
+
+  private:
+    /// Consensus distance per round of a run.
+    static std::vector<double> Consensus(const std::string& syncType)
+    {
+        RngSeedManager::SetSeed(11);
+        Ptr<TrainingJob> job = SmallJob(8, 4, 1024); // 8 rounds per epoch: 32 rounds
+        DistributedLearningHelper helper;
+        helper.SetSyncType(syncType);
+        helper.SetLoss("bernoulli", 0.05);
+        helper.SetMtu(300); // 60 floats per packet: many units, so many losses
+        History history = RunAndRecord(helper, job);
+        std::vector<double> cd;
+        const size_t count = job->GetBackend().ParamCount();
+        for (const auto& [round, replicas] : history)
+        {
+            std::vector<const float*> ptrs;
+            for (const auto& r : replicas)
+            {
+                ptrs.push_back(r.data());
+            }
+            std::vector<float> mean(count);
+            dl::MeanOf(ptrs, count, mean.data());
+            cd.push_back(dl::ConsensusDistance(ptrs, mean.data(), count));
+        }
+        return cd;
+    }
+
+    static double MeanOf(const std::vector<double>& v, size_t from, size_t to)
+    {
+        double s = 0.0;
+        for (size_t i = from; i < to; ++i)
+        {
+            s += v[i];
+        }
+        return s / double(to - from);
+    }
+
+    void DoRun() override
+    {
+        const std::vector<double> allreduce = Consensus("ns3::AllreduceSync");
+        const std::vector<double> rps = Consensus("ns3::RpsSync");
+        NS_TEST_ASSERT_MSG_EQ(allreduce.size(), 32u, "rounds");
+        const size_t q = allreduce.size() / 4;
+        const double arEarly = MeanOf(allreduce, 0, q);
+        const double arLate = MeanOf(allreduce, 3 * q, 4 * q);
+        const double rpsEarly = MeanOf(rps, 0, q);
+        const double rpsLate = MeanOf(rps, 3 * q, 4 * q);
+        std::clog << "consensus distance, first and last quarter: allreduce " << arEarly << " -> "
+                  << arLate << ", rps " << rpsEarly << " -> " << rpsLate << std::endl;
+        NS_TEST_ASSERT_MSG_GT(arLate, 3 * arEarly, "allreduce drifts apart");
+        NS_TEST_ASSERT_MSG_LT(rpsLate, 2 * rpsEarly, "rps stays together");
+        NS_TEST_ASSERT_MSG_GT(arLate, 10 * rpsLate, "allreduce is far worse than rps");
     }
 };
 
@@ -372,7 +445,9 @@ class RpsSyncTestSuite : public TestSuite
     RpsSyncTestSuite()
         : TestSuite("dl-rps-sync", SYSTEM)
     {
-        AddTestCase(new RpsLosslessTestCase, TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ns3::RpsSync"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ns3::AllreduceSync"), TestCase::QUICK);
+        AddTestCase(new DriftTestCase, TestCase::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::PACKET), TestCase::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::BLOCK), TestCase::QUICK);
         AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::PACKET), TestCase::QUICK);

@@ -1,0 +1,54 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "allreduce-sync.h"
+
+#include "ns3/log.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("AllreduceSync");
+
+NS_OBJECT_ENSURE_REGISTERED(AllreduceSync);
+
+TypeId
+AllreduceSync::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::AllreduceSync")
+                            .SetParent<RpsSync>()
+                            .SetGroupName("DistributedLearning")
+                            .AddConstructor<AllreduceSync>();
+    return tid;
+}
+
+AllreduceSync::AllreduceSync() = default;
+
+AllreduceSync::~AllreduceSync() = default;
+
+double
+AllreduceSync::ComputeStep(int batchSize, float lr)
+{
+    m_lr = lr; // the step itself waits for the averaged gradient
+    return m_replica->ComputeGradient(batchSize);
+}
+
+float*
+AllreduceSync::ExchangeVector()
+{
+    return m_replica->Gradient().data();
+}
+
+ModelBlockHeader::Kind
+AllreduceSync::ExchangeKind() const
+{
+    return ModelBlockHeader::GRADIENT;
+}
+
+void
+AllreduceSync::ExchangeApplied()
+{
+    m_replica->ApplyGradient(m_replica->Gradient().data(), m_lr);
+}
+
+} // namespace ns3
