@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# dl-sweep and dl-plot on a tiny grid: folder and manifest, resume runs nothing, a failing run
+# is reported while the others finish, plots are produced, a non-results folder is refused.
+set -u
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
+out="$tmp/sweep"
+grid=(--out "$out" --jobs 2 --dl-train "$bin" --algorithm rps,allreduce --lossRate 0,0.1
+      --dataset synthetic --trainSubset 256 --testSubset 128 --workers 2 --epochs 2
+      --model mlp --hidden 16 --evalEvery 4)
+
+"$root/scripts/dl-sweep" "${grid[@]}" 2>"$tmp/first.err"
+check "first sweep succeeds" "[ $? -eq 0 ]"
+check "one CSV per run" "[ \$(ls $out/runs/*.csv | wc -l) -eq 4 ]"
+check "named from parameters" "[ -f '$out/runs/algorithm=rps__lossRate=0.1.csv' ]"
+check "one log per run" "[ \$(ls $out/logs/*.log | wc -l) -eq 4 ]"
+check "manifest records runs" "/usr/bin/python3 -c \"
+import json; m = json.load(open('$out/manifest.json'))
+r = m['runs']['algorithm=allreduce__lossRate=0']
+assert len(m['runs']) == 4 and all(e['status'] == 'ok' for e in m['runs'].values())
+assert r['params']['lossRate'] == '0' and r['exit_status'] == 0 and r['revision']
+assert '--algorithm=allreduce' in r['command'] and r['start'] and r['end']\""
+
+"$root/scripts/dl-sweep" "${grid[@]}" 2>"$tmp/second.err"
+check "second sweep runs nothing" "grep -q '4 already done, 0 to run' $tmp/second.err"
+
+"$root/scripts/dl-sweep" "${grid[@]}" --out "$tmp/bad" --algorithm rps --lossRate 0.1,1.5 \
+    2>"$tmp/third.err"
+check "failing run: non-zero exit" "[ $? -ne 0 ]"
+check "failing run reported with its stderr" "grep -q 'FAILED.*lossRate=1.5' $tmp/third.err && grep -q 'lossRate must lie in' $tmp/third.err"
+check "the other run finished" "grep -q '1 ok, 1 failed' $tmp/third.err"
+check "failed run leaves no CSV" "[ ! -e '$tmp/bad/runs/lossRate=1.5.csv' ] && [ -e '$tmp/bad/runs/lossRate=0.1.csv' ]"
+
+"$root/scripts/dl-sweep" --out "$tmp/emit" --emit slurm --algorithm rps,allreduce --seed 1,2 \
+    --dl-train "$bin" 2>/dev/null
+check "slurm array job" "grep -q 'array=1-4' $tmp/emit/sweep.slurm && [ \$(wc -l < $tmp/emit/commands.txt) -eq 4 ]"
+
+if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
+    "$root/scripts/dl-plot" "$out" >/dev/null 2>"$tmp/plot.err"
+    check "dl-plot succeeds" "[ $? -eq 0 ]"
+    for f in loss_vs_epoch accuracy_vs_time final_loss_vs_drop consensus_vs_epoch; do
+        check "$f.png written" "[ -s $out/figures/$f.png ] && [ -s $out/figures/$f.pdf ]"
+    done
+    "$root/scripts/dl-plot" "$tmp" >/dev/null 2>"$tmp/refuse.err"
+    check "dl-plot refuses a non-results folder" "[ $? -ne 0 ] && grep -q 'not a dl-sweep results folder' $tmp/refuse.err"
+else
+    echo "FAIL: python3-matplotlib missing (scripts/install-deps installs it)"; fail=1
+fi
+exit $fail
