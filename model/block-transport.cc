@@ -152,7 +152,8 @@ BlockTransport::HandleRead(Ptr<Socket> socket)
             continue;
         }
         const uint32_t n = m_partition->Blocks();
-        if (h.m_source >= n || h.m_block >= n || h.m_chunkCount != m_partition->Chunks(h.m_block))
+        if (h.m_source >= m_peers.size() || h.m_block >= n
+            || h.m_chunkCount != m_partition->Chunks(h.m_block))
         {
             Reject(p, BAD_SLICE);
             continue;

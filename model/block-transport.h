@@ -88,6 +88,12 @@ class BlockTransport : public Object
      */
     static uint32_t FloatsPerPacket(uint32_t mtu);
 
+    /** \return the number of endpoints (workers, and a server if any) */
+    uint32_t GetPeerCount() const
+    {
+        return uint32_t(m_peers.size());
+    }
+
     /** \return packets sent */
     uint64_t GetPacketsSent() const
     {

@@ -1,0 +1,332 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "block-exchange-sync.h"
+
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("BlockExchangeSync");
+
+NS_OBJECT_ENSURE_REGISTERED(BlockExchangeSync);
+
+namespace
+{
+
+/// Position of a packet in its sender's transmission order to one peer.
+uint64_t
+SendOrderKey(uint32_t round, uint32_t phase, uint32_t block, uint32_t chunk)
+{
+    return (uint64_t(round) << 40) | (uint64_t(phase) << 36) | (uint64_t(block) << 20) | chunk;
+}
+
+} // namespace
+
+TypeId
+BlockExchangeSync::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::BlockExchangeSync")
+              .SetParent<SyncAlgorithm>()
+              .SetGroupName("DistributedLearning")
+              .AddAttribute("PhaseTimeout",
+                            "Idle timeout of a phase: it ends when no chunk of it arrived for this "
+                            "long (a peer that has sent nothing of the phase yet is waited for "
+                            "until (phase + 2) timeouts after the exchange began). Zero: the "
+                            "helper derives it from the model size and link rate.",
+                            TimeValue(Seconds(0)),
+                            MakeTimeAccessor(&BlockExchangeSync::m_phaseTimeout),
+                            MakeTimeChecker(Seconds(0)));
+    return tid;
+}
+
+BlockExchangeSync::BlockExchangeSync() = default;
+
+BlockExchangeSync::~BlockExchangeSync() = default;
+
+void
+BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
+                         std::shared_ptr<const dl::BlockPartition> partition)
+{
+    SyncAlgorithm::Setup(self, transport, replica, partition);
+    m_peers = transport->GetPeerCount();
+    const uint32_t blocks = m_partition->Blocks();
+    m_plans.assign(GetPhaseCount(), PhasePlan{});
+    for (uint32_t phase = 0; phase < m_plans.size(); ++phase)
+    {
+        PhasePlan& plan = m_plans[phase];
+        plan.expect = GetExpectations(phase);
+        plan.index.assign(size_t(m_peers) * blocks, -1);
+        plan.chunksFrom.assign(m_peers, 0);
+        plan.firstBlock.assign(m_peers, blocks);
+        plan.lastBlock.assign(m_peers, 0);
+        for (size_t e = 0; e < plan.expect.size(); ++e)
+        {
+            const Expectation& x = plan.expect[e];
+            NS_ABORT_MSG_IF(x.peer >= m_peers || x.peer == m_self || x.block >= blocks,
+                            "bad expectation: peer " << x.peer << " block " << x.block);
+            plan.index[size_t(x.peer) * blocks + x.block] = int32_t(e);
+            plan.dataOffset.push_back(plan.floats);
+            plan.chunkOffset.push_back(plan.chunks);
+            plan.unitOffset.push_back(plan.units);
+            plan.floats += m_partition->BlockSlice(x.block).count;
+            plan.chunks += m_partition->Chunks(x.block);
+            plan.units += m_partition->Units(x.block);
+            plan.peersExpected += plan.chunksFrom[x.peer] == 0 ? 1 : 0;
+            plan.chunksFrom[x.peer] += m_partition->Chunks(x.block);
+            plan.firstBlock[x.peer] = std::min(plan.firstBlock[x.peer], x.block);
+            plan.lastBlock[x.peer] = std::max(plan.lastBlock[x.peer], x.block);
+        }
+    }
+    for (auto& slot : m_staging)
+    {
+        slot.resize(m_plans.size());
+        for (uint32_t phase = 0; phase < m_plans.size(); ++phase)
+        {
+            slot[phase].data.resize(m_plans[phase].floats);
+            slot[phase].seen.resize(m_plans[phase].chunks);
+            slot[phase].unitSeen.resize(m_plans[phase].units);
+            slot[phase].from.resize(m_peers);
+        }
+    }
+    ResetSlot(0);
+    ResetSlot(1);
+    m_lastKey.assign(m_peers, 0);
+    m_settled.assign(m_peers, 0);
+    NS_ABORT_MSG_IF(m_phaseTimeout.IsZero() && m_peers > 1, "PhaseTimeout not set");
+}
+
+void
+BlockExchangeSync::ResetSlot(uint32_t slot)
+{
+    // Only the arrival records need clearing: values are read only where a chunk was seen.
+    for (Staging& s : m_staging[slot])
+    {
+        std::fill(s.seen.begin(), s.seen.end(), 0);
+        std::fill(s.unitSeen.begin(), s.unitSeen.end(), 0);
+        std::fill(s.from.begin(), s.from.end(), 0);
+    }
+}
+
+void
+BlockExchangeSync::ExchangeApplied()
+{
+}
+
+void
+BlockExchangeSync::OnNextRoundActivity()
+{
+}
+
+void
+BlockExchangeSync::Send(uint32_t dst, uint32_t phase, uint32_t block, const float* vector)
+{
+    m_transport->SendBlock(dst, ModelBlockHeader::Phase(phase), ExchangeKind(), m_round, block,
+                           vector);
+}
+
+const float*
+BlockExchangeSync::ArrivedUnit(uint32_t phase, uint32_t peer, uint32_t block, uint32_t u) const
+{
+    const PhasePlan& plan = m_plans[phase];
+    const int32_t e = plan.index[size_t(peer) * m_partition->Blocks() + block];
+    if (e < 0)
+    {
+        return nullptr;
+    }
+    const Staging& s = m_staging[m_round % 2][phase];
+    if (s.unitSeen[plan.unitOffset[e] + u] != m_partition->ChunksInUnit(block, u))
+    {
+        return nullptr;
+    }
+    const dl::Slice unit = m_partition->UnitSlice(block, u);
+    return s.data.data() + plan.dataOffset[e]
+           + (unit.offset - m_partition->BlockSlice(block).offset);
+}
+
+void
+BlockExchangeSync::StartExchange(uint32_t round, DoneCallback done)
+{
+    NS_LOG_FUNCTION(this << round);
+    NS_ASSERT(m_phase < 0 && round == m_round);
+    m_done = done;
+    m_exchangeStart = Simulator::Now();
+    BeginPhase(0);
+}
+
+void
+BlockExchangeSync::BeginPhase(uint32_t phase)
+{
+    SendPhase(phase);
+    m_phase = int32_t(phase);
+    m_lastArrival = Simulator::Now();
+    m_deadline = Simulator::Schedule(m_phaseTimeout, &BlockExchangeSync::OnDeadline, this);
+    m_settledCount = 0;
+    for (uint32_t w = 0; w < m_peers; ++w)
+    {
+        m_settled[w] = IsSettled(w);
+        m_settledCount += m_settled[w];
+    }
+    if (m_settledCount == m_peers)
+    {
+        EndPhase(false);
+    }
+}
+
+bool
+BlockExchangeSync::IsSettled(uint32_t peer) const
+{
+    const PhasePlan& plan = m_plans[m_phase];
+    if (plan.chunksFrom[peer] == 0
+        || m_staging[m_round % 2][m_phase].from[peer] == plan.chunksFrom[peer])
+    {
+        return true;
+    }
+    const uint32_t last = plan.lastBlock[peer];
+    // Anything sent after the last expected chunk settles every earlier one: FIFO paths.
+    return m_lastKey[peer] > SendOrderKey(m_round, m_phase, last, m_partition->Chunks(last) - 1);
+}
+
+bool
+BlockExchangeSync::AnySilentPeer() const
+{
+    const PhasePlan& plan = m_plans[m_phase];
+    for (uint32_t w = 0; w < m_peers; ++w)
+    {
+        if (!m_settled[w] && m_staging[m_round % 2][m_phase].from[w] == 0
+            && m_lastKey[w] <= SendOrderKey(m_round, m_phase, plan.firstBlock[w], 0))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+BlockExchangeSync::UpdatePeer(uint32_t peer)
+{
+    if (m_phase < 0 || m_settled[peer] || !IsSettled(peer))
+    {
+        return;
+    }
+    m_settled[peer] = 1;
+    if (++m_settledCount == m_peers)
+    {
+        EndPhase(false);
+    }
+}
+
+void
+BlockExchangeSync::OnDeadline()
+{
+    // An idle timeout: arrivals only record their time; the timer re-arms itself here, so the
+    // packet path schedules nothing.
+    Time until = m_lastArrival + m_phaseTimeout;
+    if (AnySilentPeer())
+    {
+        until = std::max(until, m_exchangeStart + m_phaseTimeout * (m_phase + 2));
+    }
+    if (Simulator::Now() < until)
+    {
+        m_deadline
+            = Simulator::Schedule(until - Simulator::Now(), &BlockExchangeSync::OnDeadline, this);
+        return;
+    }
+    EndPhase(true);
+}
+
+void
+BlockExchangeSync::EndPhase(bool timedOut)
+{
+    const uint32_t phase = uint32_t(m_phase);
+    NS_LOG_FUNCTION(this << m_round << phase << timedOut);
+    m_deadline.Cancel();
+    uint32_t expected = 0;
+    uint32_t arrived = 0;
+    for (const Expectation& x : m_plans[phase].expect)
+    {
+        for (uint32_t u = 0; u < m_partition->Units(x.block); ++u)
+        {
+            ++expected;
+            if (ArrivedUnit(phase, x.peer, x.block, u) != nullptr)
+            {
+                ++arrived;
+            }
+            else
+            {
+                m_unitLostTrace(m_round, uint8_t(phase), x.block, u);
+            }
+        }
+    }
+    m_phaseEndTrace(m_round, uint8_t(phase), expected, arrived, timedOut);
+    CombinePhase(phase);
+    if (phase + 1 < m_plans.size())
+    {
+        BeginPhase(phase + 1);
+        return;
+    }
+    ExchangeApplied();
+    ResetSlot(m_round % 2);
+    m_phase = -1;
+    ++m_round;
+    m_done();
+}
+
+void
+BlockExchangeSync::Receive(const ModelBlockHeader& h, const float* data)
+{
+    const uint32_t peer = h.m_source;
+    if (peer == m_self || h.m_phase >= m_plans.size() || h.m_kind != ExchangeKind())
+    {
+        ++m_lateOrEarly;
+        return;
+    }
+    m_lastKey[peer]
+        = std::max(m_lastKey[peer], SendOrderKey(h.m_round, h.m_phase, h.m_block, h.m_chunk) + 1);
+    const bool current = h.m_round == m_round && (m_phase < 0 || h.m_phase >= uint32_t(m_phase));
+    if (h.IsEndMarker() || !(current || h.m_round == m_round + 1))
+    {
+        m_lateOrEarly += h.IsEndMarker() ? 0 : 1;
+        UpdatePeer(peer); // a marker only settles the peer's earlier chunks
+        return;
+    }
+    const PhasePlan& plan = m_plans[h.m_phase];
+    const int32_t e = plan.index[size_t(peer) * m_partition->Blocks() + h.m_block];
+    Staging& s = m_staging[h.m_round % 2][h.m_phase];
+    if (e < 0 || s.seen[plan.chunkOffset[e] + h.m_chunk])
+    {
+        ++m_lateOrEarly; // not expected from this peer, or a duplicate
+        return;
+    }
+    s.seen[plan.chunkOffset[e] + h.m_chunk] = 1;
+    const uint32_t blockOffset = m_partition->BlockSlice(h.m_block).offset;
+    std::memcpy(s.data.data() + plan.dataOffset[e] + (h.m_offset - blockOffset), data,
+                h.m_count * sizeof(float));
+    s.unitSeen[plan.unitOffset[e] + m_partition->UnitOfChunk(h.m_chunk)]++;
+    s.from[peer]++;
+    if (current && int32_t(h.m_phase) == m_phase)
+    {
+        m_lastArrival = Simulator::Now();
+    }
+    if (m_phase < 0 && h.m_round == m_round)
+    {
+        OnNextRoundActivity(); // a peer has begun the round this worker has yet to start
+    }
+    UpdatePeer(peer); // last: it may end the phase, and with it the round
+}
+
+void
+BlockExchangeSync::DoDispose()
+{
+    m_deadline.Cancel();
+    m_done = DoneCallback();
+    SyncAlgorithm::DoDispose();
+}
+
+} // namespace ns3

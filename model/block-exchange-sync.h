@@ -1,0 +1,155 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BLOCK_EXCHANGE_SYNC_H
+#define BLOCK_EXCHANGE_SYNC_H
+
+#include "sync-algorithm.h"
+
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup distributed-learning
+ * The machinery of a round made of phases of unreliable block exchange over UDP, shared by
+ * RPS, AllReduce-SGD, gossip and the UDP parameter server. A subclass says, per phase, what it
+ * sends and which blocks it expects from which peer, and combines what arrived; this class
+ * stages arriving chunks, decides when a phase is over, and reports arrivals.
+ *
+ * A phase ends as soon as every peer it expects something from is *settled*: all the expected
+ * chunks arrived, or a later packet from that peer did. Senders send to a given peer in a fixed
+ * order (round, phase, block, chunk; each block followed by an end marker) and paths are FIFO, so
+ * a chunk overtaken by a later packet from the same sender is lost, and the marker settles a lost
+ * last chunk at once. Otherwise the phase ends after PhaseTimeout without an arrival (an idle
+ * timeout), except that a peer that has sent nothing of the phase yet is waited for until
+ * (phase + 2) timeouts after the exchange began: it may have started late because it waited out
+ * a loss of its own. Chunks of the next round are kept (two round slots); chunks of a phase that
+ * is over, or more than one round ahead, are dropped and counted.
+ */
+class BlockExchangeSync : public SyncAlgorithm
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    BlockExchangeSync();
+    ~BlockExchangeSync() override;
+
+    void Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
+               std::shared_ptr<const dl::BlockPartition> partition) override;
+    void StartExchange(uint32_t round, DoneCallback done) override;
+
+    /** \return the phase idle timeout in use */
+    Time GetPhaseTimeout() const
+    {
+        return m_phaseTimeout;
+    }
+
+  protected:
+    /** A block that one peer sends this worker in a phase. */
+    struct Expectation
+    {
+        uint32_t peer;  //!< the sender
+        uint32_t block; //!< the block
+    };
+
+    /** \return the number of phases of a round (at most ModelBlockHeader::PHASE_COUNT) */
+    virtual uint32_t GetPhaseCount() const = 0;
+    /**
+     * \return the blocks expected in \p phase; for each peer, in the order it sends them
+     *         (increasing block index)
+     */
+    virtual std::vector<Expectation> GetExpectations(uint32_t phase) const = 0;
+    /** Send this worker's packets of \p phase (with Send). */
+    virtual void SendPhase(uint32_t phase) = 0;
+    /** Combine what arrived in \p phase (with ArrivedUnit). */
+    virtual void CombinePhase(uint32_t phase) = 0;
+    /** \return what the packets carry */
+    virtual ModelBlockHeader::Kind ExchangeKind() const = 0;
+    /** Called when the last phase of a round has been combined. */
+    virtual void ExchangeApplied();
+    /** Called when a packet of the next round arrives while no exchange runs. */
+    virtual void OnNextRoundActivity();
+
+    /** Send every chunk of \p block of \p vector to \p dst in \p phase of the current round. */
+    void Send(uint32_t dst, uint32_t phase, uint32_t block, const float* vector);
+    /**
+     * \return unit \p u of \p block as received from \p peer in \p phase of the current round,
+     *         or nullptr unless every chunk of the unit arrived
+     */
+    const float* ArrivedUnit(uint32_t phase, uint32_t peer, uint32_t block, uint32_t u) const;
+    /** \return the round in progress (or next to start) */
+    uint32_t GetRound() const
+    {
+        return m_round;
+    }
+    /** \return true while an exchange runs */
+    bool IsExchanging() const
+    {
+        return m_phase >= 0;
+    }
+
+    void DoDispose() override;
+    void Receive(const ModelBlockHeader& header, const float* data) override;
+
+  private:
+    /** Where the chunks expected in one phase are staged. */
+    struct PhasePlan
+    {
+        std::vector<Expectation> expect;  //!< what is expected
+        std::vector<int32_t> index;       //!< [peer * blocks + block] -> expectation, or -1
+        std::vector<size_t> dataOffset;   //!< per expectation: first float in the staging
+        std::vector<size_t> chunkOffset;  //!< per expectation: first chunk record
+        std::vector<size_t> unitOffset;   //!< per expectation: first unit record
+        std::vector<uint32_t> chunksFrom; //!< per peer: chunks expected in all
+        std::vector<uint32_t> firstBlock; //!< per peer: first block expected
+        std::vector<uint32_t> lastBlock;  //!< per peer: last block expected
+        uint32_t peersExpected{0};        //!< peers with at least one expected block
+        size_t floats{0};                 //!< staging size
+        size_t chunks{0};                 //!< chunk records
+        size_t units{0};                  //!< unit records
+    };
+
+    /** Chunks received in one phase of one round. */
+    struct Staging
+    {
+        std::vector<float> data;        //!< the floats
+        std::vector<uint8_t> seen;      //!< per chunk
+        std::vector<uint32_t> unitSeen; //!< chunks seen per unit
+        std::vector<uint32_t> from;     //!< chunks seen per peer
+    };
+
+    void ResetSlot(uint32_t slot);
+    void BeginPhase(uint32_t phase);
+    void EndPhase(bool timedOut);
+    void OnDeadline();
+    bool IsSettled(uint32_t peer) const;
+    bool AnySilentPeer() const;
+    void UpdatePeer(uint32_t peer);
+
+    Time m_phaseTimeout;               //!< idle timeout of a phase
+    uint32_t m_peers{0};               //!< endpoints (workers, and a server if any)
+    std::vector<PhasePlan> m_plans;    //!< per phase
+    std::vector<Staging> m_staging[2]; //!< [round parity][phase]
+    uint32_t m_round{0};               //!< the round in progress (or next to start)
+    int32_t m_phase{-1};               //!< the phase in progress, -1 when none
+    Time m_exchangeStart;              //!< when this round's exchange began
+    Time m_lastArrival;                //!< last chunk of the phase (idle-timeout base)
+    std::vector<uint64_t> m_lastKey;   //!< per peer: 1 + latest send-order key received
+    std::vector<uint8_t> m_settled;    //!< per peer: settled in the current phase
+    uint32_t m_settledCount{0};        //!< peers settled in the current phase
+    EventId m_deadline;                //!< the phase timer
+    DoneCallback m_done;               //!< to call when the round's exchange is over
+};
+
+} // namespace ns3
+
+#endif // BLOCK_EXCHANGE_SYNC_H
