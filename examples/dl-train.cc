@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstring>
 #include <iostream>
+#include <map>
 
 using namespace ns3;
 
@@ -86,7 +87,7 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("Distributed training over an unreliable simulated network (ns-3 + embedded "
               "trainer). Writes one CSV row per evaluation point.");
-    cmd.AddValue("algorithm", "rps | allreduce | local", algorithm);
+    cmd.AddValue("algorithm", "rps | allreduce | gossip | local", algorithm);
     cmd.AddValue("workers", "number of workers", cfg.workers);
     cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)",
                  lossRate);
@@ -131,9 +132,12 @@ main(int argc, char* argv[])
     cmd.AddValue("progress", "print a progress line per results row on stderr", progress);
     cmd.Parse(argc, argv);
 
-    Check(algorithm == "rps" || algorithm == "allreduce" || algorithm == "local",
-          "unknown or unavailable --algorithm '" + algorithm
-              + "' (available: rps, allreduce, local)");
+    const std::map<std::string, std::string> syncTypes = {{"rps", "ns3::RpsSync"},
+                                                          {"allreduce", "ns3::AllreduceSync"},
+                                                          {"gossip", "ns3::GossipSync"},
+                                                          {"local", "ns3::RpsSync"}};
+    Check(syncTypes.count(algorithm) == 1, "unknown or unavailable --algorithm '" + algorithm
+                                               + "' (available: rps, allreduce, gossip, local)");
     Check(lossRate >= 0.0 && lossRate < 1.0 && std::isfinite(lossRate),
           "--lossRate must lie in [0, 1), got " + std::to_string(lossRate));
     Check(lossModel == "bernoulli" || lossModel == "burst" || lossModel == "gilbert-elliott",
@@ -191,7 +195,7 @@ main(int argc, char* argv[])
     helper.SetLossPlacement(lossPlacement);
     helper.SetGranularity(granularity == "block" ? dl::BlockPartition::BLOCK
                                                  : dl::BlockPartition::PACKET);
-    helper.SetSyncType(algorithm == "allreduce" ? "ns3::AllreduceSync" : "ns3::RpsSync");
+    helper.SetSyncType(syncTypes.at(algorithm));
     if (!timeout.IsZero())
     {
         helper.SetSyncAttribute("PhaseTimeout", TimeValue(timeout));

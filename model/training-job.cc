@@ -52,7 +52,8 @@ TrainingJob::Create(const TrainingConfig& c)
     Require(c.workers >= 1, "--workers must be at least 1");
     Require(c.epochs > 0, "--epochs must be positive");
     Require(c.batchSize >= 1, "--batchSize must be at least 1");
-    Require(c.learningRate > 0 && std::isfinite(c.learningRate), "--learningRate must be positive");
+    Require(c.learningRate >= 0 && std::isfinite(c.learningRate),
+            "--learningRate must not be negative (0 freezes the models: pure synchronisation)");
     Require(c.momentum >= 0 && c.momentum < 1, "--momentum must lie in [0, 1)");
     Require(c.weightDecay >= 0, "--weightDecay must not be negative");
     Require(c.nonIidAlpha >= 0, "--nonIidAlpha must not be negative (0 means IID)");

@@ -11,83 +11,15 @@
 #include "ns3/point-to-point-module.h"
 #include "ns3/test.h"
 
+#include "dl-test-utils.h"
+
 #include <cmath>
 #include <map>
 #include <set>
 #include <tuple>
 
 using namespace ns3;
-
-namespace
-{
-
-/// A small synthetic experiment: mlp 144-16-10 (2330 parameters).
-Ptr<TrainingJob>
-SmallJob(uint32_t workers, double epochs, uint32_t trainSubset)
-{
-    TrainingConfig c;
-    c.dataset = "synthetic";
-    c.model = "mlp";
-    c.hidden = "16";
-    c.workers = workers;
-    c.epochs = epochs;
-    c.batchSize = 16;
-    c.learningRate = 0.05;
-    c.momentum = 0.9;
-    c.weightDecay = 1e-4;
-    c.trainSubset = trainSubset;
-    c.testSubset = 256;
-    c.seed = 7;
-    return TrainingJob::Create(c);
-}
-
-/// Parameters of every worker at the end of every round: [round][worker].
-using History = std::map<uint32_t, std::vector<std::vector<float>>>;
-
-/// Record each worker's parameters as it ends each round.
-void
-Record(History* history, const std::vector<Ptr<LearningWorker>>* workers, uint32_t worker,
-       uint32_t round, double)
-{
-    auto& row = (*history)[round];
-    row.resize(workers->size());
-    row[worker] = (*workers)[worker]->GetReplica().Params();
-}
-
-/// Record every worker's parameters at the end of every round into \p history.
-void
-RecordRounds(const DistributedLearningHelper& helper, History* history)
-{
-    for (const Ptr<LearningWorker>& w : helper.GetWorkers())
-    {
-        w->TraceConnectWithoutContext("RoundEnd",
-                                      MakeBoundCallback(&Record, history, &helper.GetWorkers()));
-    }
-}
-
-History
-RunAndRecord(DistributedLearningHelper& helper, Ptr<TrainingJob> job)
-{
-    helper.Install(job);
-    History history;
-    RecordRounds(helper, &history);
-    Simulator::Run();
-    Simulator::Destroy();
-    return history;
-}
-
-double
-MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
-{
-    double m = 0.0;
-    for (size_t i = 0; i < a.size(); ++i)
-    {
-        m = std::max(m, double(std::abs(a[i] - b[i])));
-    }
-    return m;
-}
-
-} // namespace
+using namespace ns3::dltest;
 
 /**
  * \ingroup distributed-learning-tests
@@ -181,17 +113,9 @@ class DriftTestCase : public TestCase
         helper.SetMtu(300); // 60 floats per packet: many units, so many losses
         History history = RunAndRecord(helper, job);
         std::vector<double> cd;
-        const size_t count = job->GetBackend().ParamCount();
         for (const auto& [round, replicas] : history)
         {
-            std::vector<const float*> ptrs;
-            for (const auto& r : replicas)
-            {
-                ptrs.push_back(r.data());
-            }
-            std::vector<float> mean(count);
-            dl::MeanOf(ptrs, count, mean.data());
-            cd.push_back(dl::ConsensusDistance(ptrs, mean.data(), count));
+            cd.push_back(MeanAndConsensus(replicas).second);
         }
         return cd;
     }

@@ -1,0 +1,114 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "gossip-sync.h"
+
+#include "ns3/log.h"
+#include "ns3/slice-ops.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("GossipSync");
+
+NS_OBJECT_ENSURE_REGISTERED(GossipSync);
+
+TypeId
+GossipSync::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::GossipSync")
+                            .SetParent<BlockExchangeSync>()
+                            .SetGroupName("DistributedLearning")
+                            .AddConstructor<GossipSync>();
+    return tid;
+}
+
+GossipSync::GossipSync() = default;
+
+GossipSync::~GossipSync() = default;
+
+double
+GossipSync::ComputeStep(int batchSize, float lr)
+{
+    return m_replica->LocalStep(batchSize, lr);
+}
+
+ModelBlockHeader::Kind
+GossipSync::ExchangeKind() const
+{
+    return ModelBlockHeader::MODEL;
+}
+
+uint32_t
+GossipSync::GetPhaseCount() const
+{
+    return 1;
+}
+
+std::vector<uint32_t>
+GossipSync::Neighbours() const
+{
+    std::vector<uint32_t> n;
+    const uint32_t left = (m_self + m_workers - 1) % m_workers;
+    const uint32_t right = (m_self + 1) % m_workers;
+    if (left != m_self)
+    {
+        n.push_back(left);
+    }
+    if (right != m_self && right != left)
+    {
+        n.push_back(right);
+    }
+    return n;
+}
+
+std::vector<BlockExchangeSync::Expectation>
+GossipSync::GetExpectations(uint32_t phase) const
+{
+    std::vector<Expectation> expect;
+    for (uint32_t peer : Neighbours())
+    {
+        for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
+        {
+            expect.push_back(Expectation{peer, b});
+        }
+    }
+    return expect;
+}
+
+void
+GossipSync::SendPhase(uint32_t phase)
+{
+    for (uint32_t peer : Neighbours())
+    {
+        for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
+        {
+            Send(peer, phase, b, m_replica->Params().data());
+        }
+    }
+}
+
+void
+GossipSync::CombinePhase(uint32_t phase)
+{
+    float* x = m_replica->Params().data();
+    const std::vector<uint32_t> neighbours = Neighbours();
+    for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
+    {
+        for (uint32_t u = 0; u < m_partition->Units(b); ++u)
+        {
+            m_arrived.clear();
+            for (uint32_t peer : neighbours)
+            {
+                if (const float* copy = ArrivedUnit(phase, peer, b, u))
+                {
+                    m_arrived.push_back(copy);
+                }
+            }
+            const dl::Slice s = m_partition->UnitSlice(b, u);
+            dl::RobustAverage(x + s.offset, m_arrived, s.count);
+        }
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,83 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// The baselines next to RPS: gossip (D-PSGD) averaging on a ring.
+
+#include "ns3/core-module.h"
+#include "ns3/distributed-learning-module.h"
+#include "ns3/test.h"
+
+#include "dl-test-utils.h"
+
+#include <random>
+
+using namespace ns3;
+using namespace ns3::dltest;
+
+/**
+ * \ingroup distributed-learning-tests
+ * Gossip on a ring, no loss, no gradient (learning rate 0): replicas started apart converge to
+ * their mean, which the symmetric mixing preserves.
+ */
+class GossipConvergesTestCase : public TestCase
+{
+  public:
+    GossipConvergesTestCase()
+        : TestCase("gossip on a ring converges to the mean of the replicas")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const uint32_t n = 6;
+        Ptr<TrainingJob> job = SmallJob(n, 5, 384, 0.0); // 4 rounds per epoch: 20 rounds
+        DistributedLearningHelper helper;
+        helper.SetSyncType("ns3::GossipSync");
+        helper.Install(job);
+        std::mt19937_64 rng(5);
+        std::normal_distribution<float> normal;
+        std::vector<std::vector<float>> start;
+        for (const Ptr<LearningWorker>& w : helper.GetWorkers())
+        {
+            for (float& x : w->GetReplica().Params())
+            {
+                x = normal(rng);
+            }
+            start.push_back(w->GetReplica().Params());
+        }
+        const auto [mean0, cd0] = MeanAndConsensus(start);
+        History history;
+        RecordRounds(helper, &history);
+        Simulator::Run();
+        Simulator::Destroy();
+        NS_TEST_ASSERT_MSG_EQ(history.size(), 20u, "rounds");
+        double previous = cd0;
+        for (const auto& [round, replicas] : history)
+        {
+            const auto [mean, cd] = MeanAndConsensus(replicas);
+            NS_TEST_ASSERT_MSG_LT(cd, previous, "consensus distance shrinks in round " << round);
+            NS_TEST_ASSERT_MSG_LT(MaxAbsDiff(mean, mean0), 1e-5, "mean preserved, round " << round);
+            previous = cd;
+        }
+        // Ring of 6 with weights 1/3: the slowest mode contracts by (1 + 2cos(2pi/6))/3 = 2/3 a
+        // round, so the distance (squared) falls by (4/9)^20 ~ 1e-7.
+        NS_TEST_ASSERT_MSG_LT(previous, 1e-5 * cd0, "replicas reached consensus");
+    }
+};
+
+/**
+ * \ingroup distributed-learning-tests
+ * The baselines suite.
+ */
+class BaselinesTestSuite : public TestSuite
+{
+  public:
+    BaselinesTestSuite()
+        : TestSuite("dl-baselines", SYSTEM)
+    {
+        AddTestCase(new GossipConvergesTestCase, TestCase::QUICK);
+    }
+};
+
+static BaselinesTestSuite g_baselinesTestSuite; //!< static instance

@@ -1,0 +1,105 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// Shared by the ns-3 test suites: a small experiment, and recording replicas round by round.
+#ifndef DL_TEST_UTILS_H
+#define DL_TEST_UTILS_H
+
+#include "ns3/core-module.h"
+#include "ns3/distributed-learning-module.h"
+
+#include <cmath>
+#include <map>
+#include <vector>
+
+namespace ns3
+{
+namespace dltest
+{
+
+/// A small synthetic experiment: mlp 144-16-10 (2330 parameters).
+inline Ptr<TrainingJob>
+SmallJob(uint32_t workers, double epochs, uint32_t trainSubset, double learningRate = 0.05)
+{
+    TrainingConfig c;
+    c.dataset = "synthetic";
+    c.model = "mlp";
+    c.hidden = "16";
+    c.workers = workers;
+    c.epochs = epochs;
+    c.batchSize = 16;
+    c.learningRate = learningRate;
+    c.momentum = 0.9;
+    c.weightDecay = 1e-4;
+    c.trainSubset = trainSubset;
+    c.testSubset = 256;
+    c.seed = 7;
+    return TrainingJob::Create(c);
+}
+
+/// Parameters of every worker at the end of every round: [round][worker].
+using History = std::map<uint32_t, std::vector<std::vector<float>>>;
+
+/// Trace sink: record a worker's parameters as it ends a round.
+inline void
+Record(History* history, const std::vector<Ptr<LearningWorker>>* workers, uint32_t worker,
+       uint32_t round, double)
+{
+    auto& row = (*history)[round];
+    row.resize(workers->size());
+    row[worker] = (*workers)[worker]->GetReplica().Params();
+}
+
+/// Record every worker's parameters at the end of every round into \p history.
+inline void
+RecordRounds(const DistributedLearningHelper& helper, History* history)
+{
+    for (const Ptr<LearningWorker>& w : helper.GetWorkers())
+    {
+        w->TraceConnectWithoutContext("RoundEnd",
+                                      MakeBoundCallback(&Record, history, &helper.GetWorkers()));
+    }
+}
+
+/// Install, run to the end, and return the history.
+inline History
+RunAndRecord(DistributedLearningHelper& helper, Ptr<TrainingJob> job)
+{
+    helper.Install(job);
+    History history;
+    RecordRounds(helper, &history);
+    Simulator::Run();
+    Simulator::Destroy();
+    return history;
+}
+
+/// \return max_k |a[k] - b[k]|
+inline double
+MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
+{
+    double m = 0.0;
+    for (size_t i = 0; i < a.size(); ++i)
+    {
+        m = std::max(m, double(std::abs(a[i] - b[i])));
+    }
+    return m;
+}
+
+/// \return (mean replica, consensus distance) of one round's replicas
+inline std::pair<std::vector<float>, double>
+MeanAndConsensus(const std::vector<std::vector<float>>& replicas)
+{
+    std::vector<const float*> ptrs;
+    for (const auto& r : replicas)
+    {
+        ptrs.push_back(r.data());
+    }
+    std::vector<float> mean(replicas.front().size());
+    dl::MeanOf(ptrs, mean.size(), mean.data());
+    return {mean, dl::ConsensusDistance(ptrs, mean.data(), mean.size())};
+}
+
+} // namespace dltest
+} // namespace ns3
+
+#endif // DL_TEST_UTILS_H
