@@ -87,7 +87,7 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("Distributed training over an unreliable simulated network (ns-3 + embedded "
               "trainer). Writes one CSV row per evaluation point.");
-    cmd.AddValue("algorithm", "rps | allreduce | gossip | local", algorithm);
+    cmd.AddValue("algorithm", "rps | allreduce | ring-allreduce | gossip | local", algorithm);
     cmd.AddValue("workers", "number of workers", cfg.workers);
     cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)",
                  lossRate);
@@ -132,12 +132,15 @@ main(int argc, char* argv[])
     cmd.AddValue("progress", "print a progress line per results row on stderr", progress);
     cmd.Parse(argc, argv);
 
-    const std::map<std::string, std::string> syncTypes = {{"rps", "ns3::RpsSync"},
-                                                          {"allreduce", "ns3::AllreduceSync"},
-                                                          {"gossip", "ns3::GossipSync"},
-                                                          {"local", "ns3::RpsSync"}};
-    Check(syncTypes.count(algorithm) == 1, "unknown or unavailable --algorithm '" + algorithm
-                                               + "' (available: rps, allreduce, gossip, local)");
+    const std::map<std::string, std::string> syncTypes
+        = {{"rps", "ns3::RpsSync"},
+           {"allreduce", "ns3::AllreduceSync"},
+           {"gossip", "ns3::GossipSync"},
+           {"ring-allreduce", "ns3::RingAllreduceSync"},
+           {"local", "ns3::RpsSync"}};
+    Check(syncTypes.count(algorithm) == 1,
+          "unknown or unavailable --algorithm '" + algorithm
+              + "' (available: rps, allreduce, ring-allreduce, gossip, local)");
     Check(lossRate >= 0.0 && lossRate < 1.0 && std::isfinite(lossRate),
           "--lossRate must lie in [0, 1), got " + std::to_string(lossRate));
     Check(lossModel == "bernoulli" || lossModel == "burst" || lossModel == "gilbert-elliott",

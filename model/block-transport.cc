@@ -62,6 +62,8 @@ BlockTransport::Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Addre
 {
     NS_LOG_FUNCTION(this << node << self);
     m_self = self;
+    m_node = node;
+    m_addresses = peers;
     m_partition = partition;
     m_peers.clear();
     for (const Ipv4Address& a : peers)
@@ -198,6 +200,7 @@ BlockTransport::DoDispose()
 {
     Close();
     m_socket = nullptr;
+    m_node = nullptr;
     m_receive = ReceiveCallback();
     Object::DoDispose();
 }

@@ -88,6 +88,18 @@ class BlockTransport : public Object
      */
     static uint32_t FloatsPerPacket(uint32_t mtu);
 
+    /** \return the node this transport sends from */
+    Ptr<Node> GetNode() const
+    {
+        return m_node;
+    }
+
+    /** \return every endpoint's address, by index */
+    const std::vector<Ipv4Address>& GetPeerAddresses() const
+    {
+        return m_addresses;
+    }
+
     /** \return the number of endpoints (workers, and a server if any) */
     uint32_t GetPeerCount() const
     {
@@ -126,7 +138,9 @@ class BlockTransport : public Object
     uint16_t m_port;                                       //!< UDP port on every worker
     uint32_t m_self{0};                                    //!< this worker
     Ptr<Socket> m_socket;                                  //!< the UDP socket
-    std::vector<InetSocketAddress> m_peers;                //!< worker addresses
+    std::vector<InetSocketAddress> m_peers;                //!< endpoint addresses and port
+    std::vector<Ipv4Address> m_addresses;                  //!< endpoint addresses
+    Ptr<Node> m_node;                                      //!< this endpoint's node
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< the cut of the vector
     ReceiveCallback m_receive;                             //!< valid-chunk handler
     std::vector<float> m_rxFloats;                         //!< reusable receive buffer

@@ -81,7 +81,7 @@ LearningWorker::StopApplication()
     NS_LOG_FUNCTION(this << m_index);
     m_running = false;
     m_event.Cancel();
-    m_transport->Close();
+    m_sync->Stop();
 }
 
 void
@@ -89,7 +89,7 @@ LearningWorker::StartRound()
 {
     if (!m_running || m_round >= m_job->GetTotalRounds())
     {
-        m_transport->Close();
+        m_sync->Stop();
         return;
     }
     m_roundStartTrace(m_index, m_round);

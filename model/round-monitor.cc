@@ -184,7 +184,7 @@ RoundMonitor::EmitRow(uint32_t round)
     r.packetsLate = 0;
     for (const Ptr<LearningWorker>& w : m_workers)
     {
-        r.packetsSent += w->GetTransport()->GetPacketsSent();
+        r.packetsSent += w->GetSync()->GetPacketsSent();
         r.packetsLate += w->GetSync()->GetLateOrEarlyPackets();
     }
     r.packetsDropped = m_dropped;

@@ -49,6 +49,18 @@ SyncAlgorithm::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* 
     m_transport->SetReceiveCallback(MakeCallback(&SyncAlgorithm::Receive, this));
 }
 
+uint64_t
+SyncAlgorithm::GetPacketsSent() const
+{
+    return m_transport->GetPacketsSent();
+}
+
+void
+SyncAlgorithm::Stop()
+{
+    m_transport->Close();
+}
+
 void
 SyncAlgorithm::DoDispose()
 {

@@ -69,6 +69,12 @@ class SyncAlgorithm : public Object
     /** Run the exchange of \p round; call \p done when it is over. */
     virtual void StartExchange(uint32_t round, DoneCallback done) = 0;
 
+    /** \return packets (or TCP segments) this worker's algorithm has sent */
+    virtual uint64_t GetPacketsSent() const;
+
+    /** Stop: close whatever the algorithm opened (the worker's round loop is over). */
+    virtual void Stop();
+
     /** \return packets that arrived too late (phase over) or too early (round too far ahead) */
     uint64_t GetLateOrEarlyPackets() const
     {

@@ -1,0 +1,113 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef STREAM_TRANSPORT_H
+#define STREAM_TRANSPORT_H
+
+#include "model-block-header.h"
+
+#include "ns3/callback.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/node.h"
+#include "ns3/object.h"
+#include "ns3/socket.h"
+
+#include <deque>
+#include <map>
+#include <vector>
+
+namespace ns3
+{
+
+class TcpHeader;
+class TcpSocketBase;
+
+/**
+ * \ingroup distributed-learning
+ * Reliable transport of whole blocks over ns-3 TCP, for the baselines that pay for loss in
+ * retransmission time (ring AllReduce, TCP parameter server). A message is a ModelBlockHeader
+ * followed by header.m_count floats, framed on the byte stream. Each sender opens one connection
+ * to each destination it sends to; messages from one sender arrive complete and in order.
+ * The congestion control is ns-3's (ns3::TcpL4Protocol::SocketType).
+ */
+class StreamTransport : public Object
+{
+  public:
+    /** Callback for a received message: header and pointer to its header.m_count floats. */
+    typedef Callback<void, const ModelBlockHeader&, const float*> ReceiveCallback;
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    StreamTransport();
+    ~StreamTransport() override;
+
+    /**
+     * Listen on \p node and learn the endpoints' addresses.
+     * \param node this endpoint's node
+     * \param self this endpoint's index
+     * \param peers every endpoint's address, by index
+     */
+    void Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers);
+
+    /** Set the handler of received messages. */
+    void SetReceiveCallback(ReceiveCallback cb);
+
+    /** Queue one message (header and \p header.m_count floats from \p data) to \p dst. */
+    void Send(uint32_t dst, const ModelBlockHeader& header, const float* data);
+
+    /** \return TCP segments sent (data and pure ACKs, retransmissions included) */
+    uint64_t GetSegmentsSent() const
+    {
+        return m_segments;
+    }
+
+    /** Close every socket. */
+    void Close();
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /** One outgoing connection and the bytes waiting for it. */
+    struct Outgoing
+    {
+        Ptr<Socket> socket;        //!< the connection
+        std::deque<uint8_t> bytes; //!< not yet accepted by the socket
+        bool connected{false};     //!< handshake done
+    };
+
+    /** One accepted connection and its partial message. */
+    struct Incoming
+    {
+        std::vector<uint8_t> bytes; //!< received, not yet parsed
+    };
+
+    Outgoing& Connection(uint32_t dst);
+    void Flush(Ptr<Socket> socket, uint32_t available);
+    void Connected(Ptr<Socket> socket);
+    void ConnectFailed(Ptr<Socket> socket);
+    bool AcceptRequest(Ptr<Socket> socket, const Address& from);
+    void Accepted(Ptr<Socket> socket, const Address& from);
+    void HandleRead(Ptr<Socket> socket);
+    void CountSegment(Ptr<const Packet> packet, const TcpHeader& header,
+                      Ptr<const TcpSocketBase> s);
+
+    uint16_t m_port;                      //!< TCP port on every endpoint
+    Ptr<Node> m_node;                     //!< this endpoint's node
+    uint32_t m_self{0};                   //!< this endpoint
+    std::vector<Ipv4Address> m_peers;     //!< endpoint addresses
+    Ptr<Socket> m_listener;               //!< accepts incoming connections
+    std::map<uint32_t, Outgoing> m_out;   //!< by destination
+    std::map<Ptr<Socket>, Incoming> m_in; //!< by accepted socket
+    ReceiveCallback m_receive;            //!< message handler
+    std::vector<float> m_floats;          //!< reusable message payload buffer
+    uint64_t m_segments{0};               //!< TCP segments sent
+};
+
+} // namespace ns3
+
+#endif // STREAM_TRANSPORT_H
