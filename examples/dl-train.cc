@@ -70,6 +70,7 @@ main(int argc, char* argv[])
     std::string lossPlacement = "receiver";
     double burstLength = 4.0;
     std::string granularity = "packet";
+    std::string psTransport = "udp";
     std::string topology = "star";
     uint32_t workersPerLeaf = 4;
     uint32_t spines = 2;
@@ -87,7 +88,8 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("Distributed training over an unreliable simulated network (ns-3 + embedded "
               "trainer). Writes one CSV row per evaluation point.");
-    cmd.AddValue("algorithm", "rps | allreduce | ring-allreduce | gossip | local", algorithm);
+    cmd.AddValue("algorithm", "rps | allreduce | ring-allreduce | ps | gossip | local", algorithm);
+    cmd.AddValue("psTransport", "ps: udp (lossy) | tcp (reliable)", psTransport);
     cmd.AddValue("workers", "number of workers", cfg.workers);
     cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)",
                  lossRate);
@@ -137,10 +139,13 @@ main(int argc, char* argv[])
            {"allreduce", "ns3::AllreduceSync"},
            {"gossip", "ns3::GossipSync"},
            {"ring-allreduce", "ns3::RingAllreduceSync"},
+           {"ps", psTransport == "tcp" ? "ns3::PsTcpSync" : "ns3::PsUdpSync"},
            {"local", "ns3::RpsSync"}};
     Check(syncTypes.count(algorithm) == 1,
           "unknown or unavailable --algorithm '" + algorithm
-              + "' (available: rps, allreduce, ring-allreduce, gossip, local)");
+              + "' (available: rps, allreduce, ring-allreduce, ps, gossip, local)");
+    Check(psTransport == "udp" || psTransport == "tcp",
+          "unknown --psTransport '" + psTransport + "' (expected udp or tcp)");
     Check(lossRate >= 0.0 && lossRate < 1.0 && std::isfinite(lossRate),
           "--lossRate must lie in [0, 1), got " + std::to_string(lossRate));
     Check(lossModel == "bernoulli" || lossModel == "burst" || lossModel == "gilbert-elliott",
@@ -199,6 +204,10 @@ main(int argc, char* argv[])
     helper.SetGranularity(granularity == "block" ? dl::BlockPartition::BLOCK
                                                  : dl::BlockPartition::PACKET);
     helper.SetSyncType(syncTypes.at(algorithm));
+    if (algorithm == "ps")
+    {
+        helper.SetParameterServer(psTransport);
+    }
     if (!timeout.IsZero())
     {
         helper.SetSyncAttribute("PhaseTimeout", TimeValue(timeout));

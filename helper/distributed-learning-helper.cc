@@ -115,6 +115,15 @@ DistributedLearningHelper::SetSyncType(const std::string& typeId)
 }
 
 void
+DistributedLearningHelper::SetParameterServer(const std::string& transport)
+{
+    NS_ABORT_MSG_UNLESS(transport == "udp" || transport == "tcp",
+                        "unknown parameter-server transport '" << transport
+                                                               << "' (expected udp or tcp)");
+    m_psTransport = transport;
+}
+
+void
 DistributedLearningHelper::SetSyncAttribute(const std::string& name, const AttributeValue& value)
 {
     m_syncFactory.Set(name, value);
@@ -174,7 +183,7 @@ DistributedLearningHelper::InstallErrorModels()
     {
         return;
     }
-    const NetDeviceContainer& targets = m_placement == "receiver" ? m_workerDevices : m_devices;
+    const NetDeviceContainer& targets = m_placement == "receiver" ? m_endpointDevices : m_devices;
     for (auto it = targets.Begin(); it != targets.End(); ++it)
     {
         (*it)->SetAttribute("ReceiveErrorModel", PointerValue(MakeErrorModel()));
@@ -188,7 +197,9 @@ DistributedLearningHelper::GetAutoPhaseTimeout() const
     // A phase moves about one model's worth of packets through each worker's link. Allow three
     // times that, the path's propagation both ways, and 1 ms of slack for workers that are out
     // of step.
-    const double bytes = double(m_partition->TotalChunks()) * m_mtu;
+    // A parameter server's link carries every worker's copy.
+    const double copies = m_psTransport.empty() ? 1.0 : double(m_workerNodes.GetN());
+    const double bytes = double(m_partition->TotalChunks()) * m_mtu * copies;
     const Time serialisation = m_linkRate.CalculateBytesTxTime(uint32_t(bytes));
     return serialisation * 3 + m_linkDelay * (2 * m_hops) + MilliSeconds(1);
 }
@@ -198,12 +209,21 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
 {
     const uint32_t n = job->GetConfig().workers;
     m_workerNodes.Create(n);
+    NodeContainer serverNode;
+    if (!m_psTransport.empty())
+    {
+        serverNode.Create(1);
+    }
     if (m_topology == "star")
     {
         m_switchNodes.Create(1);
         for (uint32_t i = 0; i < n; ++i)
         {
             m_workerDevices.Add(Link(m_workerNodes.Get(i), m_switchNodes.Get(0)).Get(0));
+        }
+        if (serverNode.GetN() > 0)
+        {
+            m_endpointDevices.Add(Link(serverNode.Get(0), m_switchNodes.Get(0)).Get(0));
         }
         m_hops = 2;
     }
@@ -219,6 +239,10 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
             Ptr<Node> leaf = m_switchNodes.Get(i / m_workersPerLeaf);
             m_workerDevices.Add(Link(m_workerNodes.Get(i), leaf).Get(0));
         }
+        if (serverNode.GetN() > 0)
+        {
+            m_endpointDevices.Add(Link(serverNode.Get(0), m_switchNodes.Get(leaves - 1)).Get(0));
+        }
         for (uint32_t l = 0; l < leaves; ++l)
         {
             for (uint32_t s = 0; s < m_spines; ++s)
@@ -229,8 +253,10 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
         m_hops = leaves > 1 ? 4 : 2;
     }
 
+    m_endpointDevices.Add(m_workerDevices);
     InternetStackHelper stack;
     stack.Install(m_workerNodes);
+    stack.Install(serverNode);
     stack.Install(m_switchNodes);
     Ipv4AddressHelper address("10.0.0.0", "255.255.255.252");
     for (auto it = m_devices.Begin(); it != m_devices.End(); it += 2)
@@ -245,19 +271,21 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
     none.Uninstall(m_devices);
     TrafficControlHelper host;
     host.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize", QueueSizeValue(QueueSize("100000p")));
-    host.Install(m_workerDevices);
+    host.Install(m_endpointDevices);
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
     InstallErrorModels();
 
     const uint32_t floats = BlockTransport::FloatsPerPacket(m_mtu);
     m_partition = std::make_shared<const dl::BlockPartition>(job->GetBackend().ParamCount(), n,
                                                              floats, m_granularity);
-    std::vector<Ipv4Address> peers;
-    for (uint32_t i = 0; i < n; ++i)
+    // Endpoints: the workers 0..n-1, then the server (n) if any.
+    std::vector<Ipv4Address> peers(m_endpointDevices.GetN());
+    for (uint32_t d = 0; d < m_endpointDevices.GetN(); ++d)
     {
-        Ptr<Ipv4> ip = m_workerNodes.Get(i)->GetObject<Ipv4>();
-        peers.push_back(
-            ip->GetAddress(ip->GetInterfaceForDevice(m_workerDevices.Get(i)), 0).GetLocal());
+        Ptr<NetDevice> dev = m_endpointDevices.Get(d);
+        Ptr<Ipv4> ip = dev->GetNode()->GetObject<Ipv4>();
+        const uint32_t index = (d == 0 && serverNode.GetN() > 0) ? n : d - serverNode.GetN();
+        peers[index] = ip->GetAddress(ip->GetInterfaceForDevice(dev), 0).GetLocal();
     }
     const Time autoTimeout = GetAutoPhaseTimeout();
     ApplicationContainer apps;
@@ -277,6 +305,19 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
         worker->SetStartTime(Seconds(0));
         m_workers.push_back(worker);
         apps.Add(worker);
+    }
+    if (serverNode.GetN() > 0)
+    {
+        Ptr<BlockTransport> transport = CreateObject<BlockTransport>();
+        transport->Setup(serverNode.Get(0), n, peers, m_partition);
+        m_server = CreateObject<ParameterServer>();
+        m_server->SetAttribute(
+            "Transport",
+            EnumValue(m_psTransport == "tcp" ? ParameterServer::TCP : ParameterServer::UDP));
+        serverNode.Get(0)->AddApplication(m_server);
+        TimeValue timeout(autoTimeout); // the workers' setting, if they have one
+        m_workers.front()->GetSync()->GetAttributeFailSafe("PhaseTimeout", timeout);
+        m_server->Setup(job, transport, m_partition, timeout.Get());
     }
     return apps;
 }

@@ -13,6 +13,7 @@
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
+#include "ns3/parameter-server.h"
 #include "ns3/queue-size.h"
 #include "ns3/training-job.h"
 
@@ -68,6 +69,12 @@ class DistributedLearningHelper
     void SetGranularity(dl::BlockPartition::Granularity granularity);
     /** The SyncAlgorithm type, e.g. "ns3::RpsSync". */
     void SetSyncType(const std::string& typeId);
+    /**
+     * Add a parameter server node (endpoint n) linked like a worker, running ParameterServer
+     * over "udp" or "tcp". Use with the matching worker sync type (ns3::PsUdpSync or
+     * ns3::PsTcpSync).
+     */
+    void SetParameterServer(const std::string& transport);
     /** Set an attribute of every SyncAlgorithm created. */
     void SetSyncAttribute(const std::string& name, const AttributeValue& value);
     /** Set an attribute of every LearningWorker created. */
@@ -96,6 +103,12 @@ class DistributedLearningHelper
     const NetDeviceContainer& GetWorkerDevices() const
     {
         return m_workerDevices;
+    }
+
+    /** \return the parameter server, or null if there is none */
+    Ptr<ParameterServer> GetParameterServer() const
+    {
+        return m_server;
     }
 
     /** \return the worker nodes */
@@ -136,11 +149,14 @@ class DistributedLearningHelper
     ObjectFactory m_syncFactory;   //!< SyncAlgorithm factory
     ObjectFactory m_workerFactory; //!< LearningWorker factory
     uint32_t m_hops{2};            //!< links on a worker-to-worker path
+    std::string m_psTransport;     //!< "udp" or "tcp" with a parameter server, else empty
+    Ptr<ParameterServer> m_server; //!< the parameter server, if any
 
     NodeContainer m_workerNodes;                //!< worker nodes
     NodeContainer m_switchNodes;                //!< switch nodes
     NetDeviceContainer m_devices;               //!< all devices
     NetDeviceContainer m_workerDevices;         //!< each worker's NIC, index i is worker i
+    NetDeviceContainer m_endpointDevices;       //!< the workers' NICs and the server's
     std::vector<Ptr<LearningWorker>> m_workers; //!< installed workers
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< cut of the vector
 };

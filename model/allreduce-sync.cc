@@ -40,7 +40,7 @@ AllreduceSync::ExchangeVector()
 }
 
 ModelBlockHeader::Kind
-AllreduceSync::ExchangeKind() const
+AllreduceSync::ExchangeKind(uint32_t phase) const
 {
     return ModelBlockHeader::GRADIENT;
 }

@@ -34,7 +34,7 @@ class AllreduceSync : public RpsSync
 
   protected:
     float* ExchangeVector() override;
-    ModelBlockHeader::Kind ExchangeKind() const override;
+    ModelBlockHeader::Kind ExchangeKind(uint32_t phase) const override;
     void ExchangeApplied() override;
 
   private:

@@ -127,7 +127,7 @@ BlockExchangeSync::OnNextRoundActivity()
 void
 BlockExchangeSync::Send(uint32_t dst, uint32_t phase, uint32_t block, const float* vector)
 {
-    m_transport->SendBlock(dst, ModelBlockHeader::Phase(phase), ExchangeKind(), m_round, block,
+    m_transport->SendBlock(dst, ModelBlockHeader::Phase(phase), ExchangeKind(phase), m_round, block,
                            vector);
 }
 
@@ -282,7 +282,7 @@ void
 BlockExchangeSync::Receive(const ModelBlockHeader& h, const float* data)
 {
     const uint32_t peer = h.m_source;
-    if (peer == m_self || h.m_phase >= m_plans.size() || h.m_kind != ExchangeKind())
+    if (peer == m_self || h.m_phase >= m_plans.size() || h.m_kind != ExchangeKind(h.m_phase))
     {
         ++m_lateOrEarly;
         return;

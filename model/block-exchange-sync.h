@@ -72,8 +72,8 @@ class BlockExchangeSync : public SyncAlgorithm
     virtual void SendPhase(uint32_t phase) = 0;
     /** Combine what arrived in \p phase (with ArrivedUnit). */
     virtual void CombinePhase(uint32_t phase) = 0;
-    /** \return what the packets carry */
-    virtual ModelBlockHeader::Kind ExchangeKind() const = 0;
+    /** \return what the packets of \p phase carry */
+    virtual ModelBlockHeader::Kind ExchangeKind(uint32_t phase) const = 0;
     /** Called when the last phase of a round has been combined. */
     virtual void ExchangeApplied();
     /** Called when a packet of the next round arrives while no exchange runs. */

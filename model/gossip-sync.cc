@@ -34,7 +34,7 @@ GossipSync::ComputeStep(int batchSize, float lr)
 }
 
 ModelBlockHeader::Kind
-GossipSync::ExchangeKind() const
+GossipSync::ExchangeKind(uint32_t phase) const
 {
     return ModelBlockHeader::MODEL;
 }

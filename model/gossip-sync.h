@@ -35,7 +35,7 @@ class GossipSync : public BlockExchangeSync
     std::vector<Expectation> GetExpectations(uint32_t phase) const override;
     void SendPhase(uint32_t phase) override;
     void CombinePhase(uint32_t phase) override;
-    ModelBlockHeader::Kind ExchangeKind() const override;
+    ModelBlockHeader::Kind ExchangeKind(uint32_t phase) const override;
 
   private:
     /** \return the distinct ring neighbours (none for one worker, one for two) */

@@ -42,7 +42,7 @@ RpsSync::ExchangeVector()
 }
 
 ModelBlockHeader::Kind
-RpsSync::ExchangeKind() const
+RpsSync::ExchangeKind(uint32_t phase) const
 {
     return ModelBlockHeader::MODEL;
 }

@@ -36,7 +36,7 @@ class RpsSync : public BlockExchangeSync
     std::vector<Expectation> GetExpectations(uint32_t phase) const override;
     void SendPhase(uint32_t phase) override;
     void CombinePhase(uint32_t phase) override;
-    ModelBlockHeader::Kind ExchangeKind() const override;
+    ModelBlockHeader::Kind ExchangeKind(uint32_t phase) const override;
 
     /** \return the vector the exchange reads and writes (RPS: the parameters) */
     virtual float* ExchangeVector();

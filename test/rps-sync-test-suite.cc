@@ -29,10 +29,19 @@ using namespace ns3::dltest;
 class RpsLosslessTestCase : public TestCase
 {
   public:
-    /** \param syncType the SyncAlgorithm under test */
-    RpsLosslessTestCase(const std::string& syncType)
-        : TestCase(syncType + " without loss equals synchronous data-parallel SGD")
+    /**
+     * \param syncType the SyncAlgorithm under test
+     * \param psTransport "udp" or "tcp" to add a parameter server, else empty
+     * \param lossRate Bernoulli loss (only for algorithms that must stay exact under loss)
+     */
+    RpsLosslessTestCase(const std::string& syncType, const std::string& psTransport = "",
+                        double lossRate = 0.0)
+        : TestCase(syncType + (psTransport.empty() ? "" : " (" + psTransport + ")")
+                   + (lossRate > 0 ? " under loss" : " without loss")
+                   + " equals synchronous data-parallel SGD")
         , m_syncType(syncType)
+        , m_psTransport(psTransport)
+        , m_lossRate(lossRate)
     {
     }
 
@@ -43,6 +52,16 @@ class RpsLosslessTestCase : public TestCase
         Ptr<TrainingJob> job = SmallJob(n, 1.5, 256); // 4 rounds per epoch: 6 rounds
         DistributedLearningHelper helper;
         helper.SetSyncType(m_syncType);
+        if (!m_psTransport.empty())
+        {
+            helper.SetParameterServer(m_psTransport);
+        }
+        helper.SetLoss("bernoulli", m_lossRate);
+        if (!m_psTransport.empty())
+        {
+            helper.SetParameterServer(m_psTransport);
+        }
+        helper.SetLoss("bernoulli", m_lossRate);
         History history = RunAndRecord(helper, job);
         const uint32_t rounds = job->GetTotalRounds();
         NS_TEST_ASSERT_MSG_EQ(rounds, 6u, "rounds");
@@ -85,7 +104,9 @@ class RpsLosslessTestCase : public TestCase
         NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(central, replicas[0]->Params()), 0.0, "training moved");
     }
 
-    std::string m_syncType; //!< the algorithm under test
+    std::string m_syncType;    //!< the algorithm under test
+    std::string m_psTransport; //!< parameter-server transport, if any
+    double m_lossRate;         //!< Bernoulli loss
 };
 
 /**
@@ -371,6 +392,12 @@ class RpsSyncTestSuite : public TestSuite
     {
         AddTestCase(new RpsLosslessTestCase("ns3::RpsSync"), TestCase::QUICK);
         AddTestCase(new RpsLosslessTestCase("ns3::AllreduceSync"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ns3::RingAllreduceSync"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ns3::PsTcpSync", "tcp"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ns3::PsUdpSync", "udp"), TestCase::QUICK);
+        // Reliable transports stay exact under loss; they pay in time instead.
+        AddTestCase(new RpsLosslessTestCase("ns3::RingAllreduceSync", "", 0.01), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ns3::PsTcpSync", "tcp", 0.01), TestCase::QUICK);
         AddTestCase(new DriftTestCase, TestCase::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::PACKET), TestCase::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::BLOCK), TestCase::QUICK);

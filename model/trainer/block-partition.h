@@ -4,6 +4,7 @@
 #ifndef DL_BLOCK_PARTITION_H
 #define DL_BLOCK_PARTITION_H
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -117,6 +118,13 @@ class BlockPartition
     uint32_t TotalUnits() const
     {
         return m_granularity == PACKET ? TotalChunks() : Blocks();
+    }
+
+    /** \return the number of blocks holding at least one float */
+    uint32_t NonEmptyBlocks() const
+    {
+        return uint32_t(std::count_if(m_blocks.begin(), m_blocks.end(),
+                                      [](const Slice& s) { return s.count > 0; }));
     }
 
     /** \return the largest chunk */

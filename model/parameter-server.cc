@@ -1,0 +1,114 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "parameter-server.h"
+
+#include "ps-tcp-sync.h"
+
+#include "ns3/enum.h"
+#include "ns3/layer.h"
+#include "ns3/log.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("ParameterServer");
+
+NS_OBJECT_ENSURE_REGISTERED(ParameterServer);
+
+TypeId
+ParameterServer::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::ParameterServer")
+              .SetParent<Application>()
+              .SetGroupName("DistributedLearning")
+              .AddConstructor<ParameterServer>()
+              .AddAttribute("Transport",
+                            "Udp: lossy block exchange (units lost are left out). Tcp: reliable.",
+                            EnumValue(UDP), MakeEnumAccessor(&ParameterServer::m_transportKind),
+                            MakeEnumChecker(UDP, "Udp", TCP, "Tcp"));
+    return tid;
+}
+
+ParameterServer::ParameterServer() = default;
+
+ParameterServer::~ParameterServer() = default;
+
+void
+ParameterServer::Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
+                       std::shared_ptr<const dl::BlockPartition> partition, Time phaseTimeout)
+{
+    m_job = job;
+    m_transport = transport;
+    m_partition = partition;
+    m_workers = transport->GetPeerCount() - 1;
+    m_replica = job->MakeReplica(0); // same initial model as the workers; its shard is unused
+    if (m_transportKind == UDP)
+    {
+        m_udp = CreateObject<PsUdpServerSync>();
+        m_udp->SetAttribute("PhaseTimeout", TimeValue(phaseTimeout));
+        m_udp->SetJob(job);
+        m_udp->Setup(m_workers, transport, m_replica.get(), partition);
+        return;
+    }
+    m_stream = CreateObject<StreamTransport>();
+    m_stream->Setup(transport->GetNode(), m_workers, transport->GetPeerAddresses());
+    m_stream->SetReceiveCallback(MakeCallback(&ParameterServer::ReceiveTcp, this));
+    m_sum.assign(partition->ParamCount(), 0.0f);
+}
+
+void
+ParameterServer::StartApplication()
+{
+}
+
+void
+ParameterServer::StopApplication()
+{
+    m_transport->Close();
+    if (m_stream)
+    {
+        m_stream->Close();
+    }
+}
+
+void
+ParameterServer::ReceiveTcp(const ModelBlockHeader& h, const float* data)
+{
+    NS_ABORT_MSG_UNLESS(h.m_round == m_round && h.m_kind == ModelBlockHeader::GRADIENT,
+                        "parameter server: unexpected message");
+    dl::VectorView(m_sum.data() + h.m_offset, h.m_count) += dl::ConstVectorView(data, h.m_count);
+    const uint32_t nonEmpty = m_partition->NonEmptyBlocks();
+    if (++m_blocksIn < nonEmpty * m_workers)
+    {
+        return;
+    }
+    // Every gradient is in: average, step, push the model back.
+    dl::VectorView sum(m_sum.data(), Eigen::Index(m_sum.size()));
+    sum *= 1.0f / float(m_workers);
+    m_replica->ApplyGradient(m_sum.data(), m_job->GetLearningRate(m_round));
+    for (uint32_t w = 0; w < m_workers; ++w)
+    {
+        PsTcpSync::SendVector(m_stream, *m_partition, m_workers, w, m_round,
+                              ModelBlockHeader::MODEL, m_replica->Params().data());
+    }
+    sum.setZero();
+    m_blocksIn = 0;
+    ++m_round;
+}
+
+void
+ParameterServer::DoDispose()
+{
+    m_udp = nullptr;
+    m_stream = nullptr;
+    m_transport = nullptr;
+    m_replica.reset();
+    m_job = nullptr;
+    Application::DoDispose();
+}
+
+} // namespace ns3

@@ -1,0 +1,117 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ps-tcp-sync.h"
+
+#include "ns3/log.h"
+
+#include <cstring>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("PsTcpSync");
+
+NS_OBJECT_ENSURE_REGISTERED(PsTcpSync);
+
+TypeId
+PsTcpSync::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::PsTcpSync")
+                            .SetParent<SyncAlgorithm>()
+                            .SetGroupName("DistributedLearning")
+                            .AddConstructor<PsTcpSync>();
+    return tid;
+}
+
+PsTcpSync::PsTcpSync() = default;
+
+PsTcpSync::~PsTcpSync() = default;
+
+void
+PsTcpSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
+                 std::shared_ptr<const dl::BlockPartition> partition)
+{
+    SyncAlgorithm::Setup(self, transport, replica, partition);
+    m_stream = CreateObject<StreamTransport>();
+    m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses());
+    m_stream->SetReceiveCallback(MakeCallback(&PsTcpSync::Receive, this));
+}
+
+double
+PsTcpSync::ComputeStep(int batchSize, float lr)
+{
+    return m_replica->ComputeGradient(batchSize);
+}
+
+uint64_t
+PsTcpSync::GetPacketsSent() const
+{
+    return m_stream->GetSegmentsSent();
+}
+
+void
+PsTcpSync::Stop()
+{
+    SyncAlgorithm::Stop();
+    m_stream->Close();
+}
+
+void
+PsTcpSync::SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& partition,
+                      uint32_t self, uint32_t dst, uint32_t round, ModelBlockHeader::Kind kind,
+                      const float* vector)
+{
+    for (uint32_t b = 0; b < partition.Blocks(); ++b)
+    {
+        const dl::Slice s = partition.BlockSlice(b);
+        if (s.count == 0)
+        {
+            continue;
+        }
+        ModelBlockHeader h;
+        h.m_phase = kind == ModelBlockHeader::GRADIENT ? ModelBlockHeader::SCATTER
+                                                       : ModelBlockHeader::BROADCAST;
+        h.m_kind = kind;
+        h.m_source = uint16_t(self);
+        h.m_round = round;
+        h.m_block = b;
+        h.m_offset = s.offset;
+        h.m_count = s.count;
+        stream->Send(dst, h, vector + s.offset);
+    }
+}
+
+void
+PsTcpSync::StartExchange(uint32_t round, DoneCallback done)
+{
+    m_round = round;
+    m_done = done;
+    m_blocksIn = 0;
+    SendVector(m_stream, *m_partition, m_self, m_transport->GetPeerCount() - 1, round,
+               ModelBlockHeader::GRADIENT, m_replica->Gradient().data());
+}
+
+void
+PsTcpSync::Receive(const ModelBlockHeader& h, const float* data)
+{
+    NS_ABORT_MSG_UNLESS(h.m_round == m_round && h.m_kind == ModelBlockHeader::MODEL,
+                        "worker " << m_self << ": unexpected message from the server");
+    std::memcpy(m_replica->Params().data() + h.m_offset, data, h.m_count * sizeof(float));
+    const uint32_t nonEmpty = m_partition->NonEmptyBlocks();
+    if (++m_blocksIn == nonEmpty)
+    {
+        m_phaseEndTrace(m_round, ModelBlockHeader::BROADCAST, 0, 0, false);
+        m_done();
+    }
+}
+
+void
+PsTcpSync::DoDispose()
+{
+    m_stream = nullptr;
+    m_done = DoneCallback();
+    SyncAlgorithm::DoDispose();
+}
+
+} // namespace ns3

@@ -1,0 +1,59 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef PS_TCP_SYNC_H
+#define PS_TCP_SYNC_H
+
+#include "stream-transport.h"
+#include "sync-algorithm.h"
+
+namespace ns3
+{
+
+/**
+ * \ingroup distributed-learning
+ * The worker side of the TCP parameter server (reliable): push the minibatch gradient to the
+ * server, wait for the whole model the server pushes back, and adopt it. Loss costs
+ * retransmission time, never a unit. The server is endpoint n; see ParameterServer.
+ */
+class PsTcpSync : public SyncAlgorithm
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    PsTcpSync();
+    ~PsTcpSync() override;
+
+    void Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
+               std::shared_ptr<const dl::BlockPartition> partition) override;
+    double ComputeStep(int batchSize, float lr) override;
+    void StartExchange(uint32_t round, DoneCallback done) override;
+    uint64_t GetPacketsSent() const override;
+    void Stop() override;
+
+    /**
+     * Send every block of \p vector to endpoint \p dst as messages of \p kind for \p round.
+     * Shared with the server side.
+     */
+    static void SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& partition,
+                           uint32_t self, uint32_t dst, uint32_t round, ModelBlockHeader::Kind kind,
+                           const float* vector);
+
+  protected:
+    void DoDispose() override;
+    void Receive(const ModelBlockHeader& header, const float* data) override;
+
+  private:
+    Ptr<StreamTransport> m_stream; //!< TCP to the server
+    uint32_t m_round{0};           //!< round in progress
+    uint32_t m_blocksIn{0};        //!< model blocks received this round
+    DoneCallback m_done;           //!< to call when the round's exchange is over
+};
+
+} // namespace ns3
+
+#endif // PS_TCP_SYNC_H

@@ -1,0 +1,211 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ps-udp-sync.h"
+
+#include "ns3/log.h"
+#include "ns3/slice-ops.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("PsUdpSync");
+
+NS_OBJECT_ENSURE_REGISTERED(PsUdpSync);
+NS_OBJECT_ENSURE_REGISTERED(PsUdpServerSync);
+
+TypeId
+PsUdpSync::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::PsUdpSync")
+                            .SetParent<BlockExchangeSync>()
+                            .SetGroupName("DistributedLearning")
+                            .AddConstructor<PsUdpSync>();
+    return tid;
+}
+
+PsUdpSync::PsUdpSync() = default;
+
+PsUdpSync::~PsUdpSync() = default;
+
+double
+PsUdpSync::ComputeStep(int batchSize, float lr)
+{
+    return m_replica->ComputeGradient(batchSize);
+}
+
+uint32_t
+PsUdpSync::Server() const
+{
+    return m_transport->GetPeerCount() - 1;
+}
+
+ModelBlockHeader::Kind
+PsUdpSync::ExchangeKind(uint32_t phase) const
+{
+    return phase == 0 ? ModelBlockHeader::GRADIENT : ModelBlockHeader::MODEL;
+}
+
+uint32_t
+PsUdpSync::GetPhaseCount() const
+{
+    return 2;
+}
+
+std::vector<BlockExchangeSync::Expectation>
+PsUdpSync::GetExpectations(uint32_t phase) const
+{
+    std::vector<Expectation> expect;
+    for (uint32_t b = 0; phase == 1 && b < m_partition->Blocks(); ++b)
+    {
+        expect.push_back(Expectation{Server(), b});
+    }
+    return expect;
+}
+
+void
+PsUdpSync::SendPhase(uint32_t phase)
+{
+    for (uint32_t b = 0; phase == 0 && b < m_partition->Blocks(); ++b)
+    {
+        Send(Server(), phase, b, m_replica->Gradient().data());
+    }
+}
+
+void
+PsUdpSync::CombinePhase(uint32_t phase)
+{
+    float* x = m_replica->Params().data();
+    for (uint32_t b = 0; phase == 1 && b < m_partition->Blocks(); ++b)
+    {
+        for (uint32_t u = 0; u < m_partition->Units(b); ++u)
+        {
+            if (const float* model = ArrivedUnit(phase, Server(), b, u))
+            {
+                const dl::Slice s = m_partition->UnitSlice(b, u);
+                std::memcpy(x + s.offset, model, s.count * sizeof(float));
+            }
+        }
+    }
+}
+
+TypeId
+PsUdpServerSync::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::PsUdpServerSync")
+                            .SetParent<BlockExchangeSync>()
+                            .SetGroupName("DistributedLearning")
+                            .AddConstructor<PsUdpServerSync>();
+    return tid;
+}
+
+PsUdpServerSync::PsUdpServerSync() = default;
+
+PsUdpServerSync::~PsUdpServerSync() = default;
+
+void
+PsUdpServerSync::SetJob(Ptr<TrainingJob> job)
+{
+    m_job = job;
+}
+
+double
+PsUdpServerSync::ComputeStep(int, float)
+{
+    return 0.0; // the server does not train
+}
+
+ModelBlockHeader::Kind
+PsUdpServerSync::ExchangeKind(uint32_t phase) const
+{
+    return phase == 0 ? ModelBlockHeader::GRADIENT : ModelBlockHeader::MODEL;
+}
+
+uint32_t
+PsUdpServerSync::GetPhaseCount() const
+{
+    return 2;
+}
+
+std::vector<BlockExchangeSync::Expectation>
+PsUdpServerSync::GetExpectations(uint32_t phase) const
+{
+    std::vector<Expectation> expect;
+    const uint32_t workers = m_transport->GetPeerCount() - 1;
+    for (uint32_t w = 0; phase == 0 && w < workers; ++w)
+    {
+        for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
+        {
+            expect.push_back(Expectation{w, b});
+        }
+    }
+    return expect;
+}
+
+void
+PsUdpServerSync::SendPhase(uint32_t phase)
+{
+    const uint32_t workers = m_transport->GetPeerCount() - 1;
+    for (uint32_t w = 0; phase == 1 && w < workers; ++w)
+    {
+        for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
+        {
+            Send(w, phase, b, m_replica->Params().data());
+        }
+    }
+}
+
+void
+PsUdpServerSync::CombinePhase(uint32_t phase)
+{
+    if (phase != 0)
+    {
+        return;
+    }
+    // Average each unit over the gradients that arrived (none: no gradient for that unit).
+    const uint32_t workers = m_transport->GetPeerCount() - 1;
+    float* g = m_replica->Gradient().data();
+    for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
+    {
+        for (uint32_t u = 0; u < m_partition->Units(b); ++u)
+        {
+            m_arrived.clear();
+            for (uint32_t w = 0; w < workers; ++w)
+            {
+                if (const float* grad = ArrivedUnit(phase, w, b, u))
+                {
+                    m_arrived.push_back(grad);
+                }
+            }
+            const dl::Slice s = m_partition->UnitSlice(b, u);
+            dl::MeanOf(m_arrived, s.count, g + s.offset);
+        }
+    }
+    m_replica->ApplyGradient(g, m_job->GetLearningRate(GetRound()));
+}
+
+void
+PsUdpServerSync::OnNextRoundActivity()
+{
+    if (!IsExchanging())
+    {
+        StartExchange(GetRound(), MakeCallback(&PsUdpServerSync::RoundDone, this));
+    }
+}
+
+void
+PsUdpServerSync::RoundDone()
+{
+}
+
+void
+PsUdpServerSync::DoDispose()
+{
+    m_job = nullptr;
+    BlockExchangeSync::DoDispose();
+}
+
+} // namespace ns3
