@@ -71,6 +71,8 @@ main(int argc, char* argv[])
     double burstLength = 4.0;
     std::string granularity = "packet";
     std::string psTransport = "udp";
+    std::string tcpVariant = "ns3::TcpNewReno";
+    std::string tcpMinRto = "10ms";
     std::string topology = "star";
     uint32_t workersPerLeaf = 4;
     uint32_t spines = 2;
@@ -90,6 +92,8 @@ main(int argc, char* argv[])
               "trainer). Writes one CSV row per evaluation point.");
     cmd.AddValue("algorithm", "rps | allreduce | ring-allreduce | ps | gossip | local", algorithm);
     cmd.AddValue("psTransport", "ps: udp (lossy) | tcp (reliable)", psTransport);
+    cmd.AddValue("tcpVariant", "TCP congestion control (ring-allreduce, ps tcp)", tcpVariant);
+    cmd.AddValue("tcpMinRto", "TCP minimum retransmission timeout", tcpMinRto);
     cmd.AddValue("workers", "number of workers", cfg.workers);
     cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)",
                  lossRate);
@@ -204,6 +208,10 @@ main(int argc, char* argv[])
     helper.SetGranularity(granularity == "block" ? dl::BlockPartition::BLOCK
                                                  : dl::BlockPartition::PACKET);
     helper.SetSyncType(syncTypes.at(algorithm));
+    TypeId tcpTid;
+    Check(TypeId::LookupByNameFailSafe(tcpVariant, &tcpTid),
+          "unknown --tcpVariant '" + tcpVariant + "' (e.g. ns3::TcpNewReno, ns3::TcpCubic)");
+    helper.SetTcp(tcpVariant, ParseValue<TimeValue>("--tcpMinRto", tcpMinRto).Get());
     if (algorithm == "ps")
     {
         helper.SetParameterServer(psTransport);

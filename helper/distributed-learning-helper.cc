@@ -19,6 +19,7 @@
 #include "ns3/rps-sync.h"
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
+#include "ns3/type-id.h"
 #include "ns3/uinteger.h"
 
 #include <cmath>
@@ -121,6 +122,16 @@ DistributedLearningHelper::SetParameterServer(const std::string& transport)
                         "unknown parameter-server transport '" << transport
                                                                << "' (expected udp or tcp)");
     m_psTransport = transport;
+}
+
+void
+DistributedLearningHelper::SetTcp(const std::string& variant, Time minRto)
+{
+    TypeId tid;
+    NS_ABORT_MSG_UNLESS(TypeId::LookupByNameFailSafe(variant, &tid),
+                        "unknown TCP variant '" << variant << "'");
+    m_tcpVariant = variant;
+    m_tcpMinRto = minRto;
 }
 
 void
@@ -254,6 +265,15 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
     }
 
     m_endpointDevices.Add(m_workerDevices);
+    // TCP settings must be defaults before the stacks (and their sockets) exist.
+    Config::SetDefault("ns3::TcpL4Protocol::SocketType",
+                       TypeIdValue(TypeId::LookupByName(m_tcpVariant)));
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(m_mtu - 40));
+    Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(m_tcpMinRto));
+    Config::SetDefault("ns3::TcpSocket::ConnTimeout", TimeValue(m_tcpMinRto)); // SYN retries
+    // A training job does not give up on a peer: keep retransmitting under heavy loss.
+    Config::SetDefault("ns3::TcpSocket::ConnCount", UintegerValue(1000));
+    Config::SetDefault("ns3::TcpSocket::DataRetries", UintegerValue(1000));
     InternetStackHelper stack;
     stack.Install(m_workerNodes);
     stack.Install(serverNode);

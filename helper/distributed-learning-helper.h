@@ -75,6 +75,12 @@ class DistributedLearningHelper
      * ns3::PsTcpSync).
      */
     void SetParameterServer(const std::string& transport);
+    /**
+     * TCP for the reliable baselines: congestion control (a TypeId name such as
+     * "ns3::TcpNewReno", "ns3::TcpCubic") and minimum retransmission timeout (ns-3's default of
+     * 1 s is a WAN value; datacentre stacks use a few milliseconds). Segment size follows the MTU.
+     */
+    void SetTcp(const std::string& variant, Time minRto);
     /** Set an attribute of every SyncAlgorithm created. */
     void SetSyncAttribute(const std::string& name, const AttributeValue& value);
     /** Set an attribute of every LearningWorker created. */
@@ -150,7 +156,9 @@ class DistributedLearningHelper
     ObjectFactory m_workerFactory; //!< LearningWorker factory
     uint32_t m_hops{2};            //!< links on a worker-to-worker path
     std::string m_psTransport;     //!< "udp" or "tcp" with a parameter server, else empty
-    Ptr<ParameterServer> m_server; //!< the parameter server, if any
+    std::string m_tcpVariant{"ns3::TcpNewReno"}; //!< TCP congestion control
+    Time m_tcpMinRto{MilliSeconds(10)};          //!< TCP minimum RTO
+    Ptr<ParameterServer> m_server;               //!< the parameter server, if any
 
     NodeContainer m_workerNodes;                //!< worker nodes
     NodeContainer m_switchNodes;                //!< switch nodes
