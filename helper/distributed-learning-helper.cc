@@ -271,6 +271,8 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
     Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(m_mtu - 40));
     Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(m_tcpMinRto));
     Config::SetDefault("ns3::TcpSocket::ConnTimeout", TimeValue(m_tcpMinRto)); // SYN retries
+    // ns-3's 200 ms delayed ACK stalls every message tail at datacentre RTTs of microseconds.
+    Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(MicroSeconds(100)));
     // A training job does not give up on a peer: keep retransmitting under heavy loss.
     Config::SetDefault("ns3::TcpSocket::ConnCount", UintegerValue(1000));
     Config::SetDefault("ns3::TcpSocket::DataRetries", UintegerValue(1000));
