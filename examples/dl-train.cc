@@ -94,7 +94,8 @@ main(int argc, char* argv[])
     cmd.AddValue("psTransport", "ps: udp (lossy) | tcp (reliable)", psTransport);
     cmd.AddValue("tcpVariant", "TCP congestion control (ring-allreduce, ps tcp)", tcpVariant);
     cmd.AddValue("tcpMinRto", "TCP minimum retransmission timeout", tcpMinRto);
-    cmd.AddValue("workers", "number of workers", cfg.workers);
+    std::string workers; // empty: 16, or 1 for --algorithm=local
+    cmd.AddValue("workers", "number of workers (default 16; 1 for local)", workers);
     cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)",
                  lossRate);
     cmd.AddValue("lossModel", "bernoulli | burst | gilbert-elliott", lossModel);
@@ -164,9 +165,25 @@ main(int argc, char* argv[])
     Check(workersPerLeaf >= 1 && spines >= 1, "--workersPerLeaf and --spines must be at least 1");
     Check(mtu >= 100 && mtu <= 65535, "--mtu must lie in [100, 65535]");
     Check(!output.empty(), "--output must name a file");
+    if (!workers.empty())
+    {
+        size_t used = 0;
+        unsigned long n = 0;
+        try
+        {
+            n = std::stoul(workers, &used);
+        }
+        catch (const std::exception&)
+        {
+            used = 0;
+        }
+        Check(used == workers.size() && workers[0] != '-', "invalid --workers '" + workers + "'");
+        Check(n >= 1 && n <= 65535, "--workers must lie in [1, 65535]");
+        cfg.workers = uint32_t(n);
+    }
     if (algorithm == "local")
     {
-        Check(cfg.workers == 1 || cfg.workers == 16,
+        Check(workers.empty() || cfg.workers == 1,
               "--algorithm=local trains one worker; drop --workers");
         cfg.workers = 1;
     }

@@ -62,7 +62,6 @@ LearningWorker::Setup(Ptr<TrainingJob> job, uint32_t index, Ptr<BlockTransport> 
     m_job = job;
     m_index = index;
     m_replica = job->MakeReplica(index);
-    m_transport = transport;
     m_sync = sync;
     m_sync->Setup(index, transport, m_replica.get(), std::move(partition));
 }
@@ -126,7 +125,6 @@ LearningWorker::DoDispose()
 {
     m_event.Cancel();
     m_sync = nullptr;
-    m_transport = nullptr;
     m_replica.reset();
     m_job = nullptr;
     Application::DoDispose();

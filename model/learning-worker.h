@@ -74,12 +74,6 @@ class LearningWorker : public Application
         return *m_replica;
     }
 
-    /** \return the transport */
-    Ptr<BlockTransport> GetTransport() const
-    {
-        return m_transport;
-    }
-
     /** \return the synchronisation algorithm */
     Ptr<SyncAlgorithm> GetSync() const
     {
@@ -112,7 +106,6 @@ class LearningWorker : public Application
     Ptr<TrainingJob> m_job;                 //!< the experiment
     uint32_t m_index{0};                    //!< this worker
     std::unique_ptr<dl::Replica> m_replica; //!< the model replica
-    Ptr<BlockTransport> m_transport;        //!< the network endpoint
     Ptr<SyncAlgorithm> m_sync;              //!< the algorithm
     uint32_t m_round{0};                    //!< current round
     double m_loss{0.0};                     //!< this round's minibatch loss

@@ -17,6 +17,18 @@ NS_LOG_COMPONENT_DEFINE("PsUdpSync");
 NS_OBJECT_ENSURE_REGISTERED(PsUdpSync);
 NS_OBJECT_ENSURE_REGISTERED(PsUdpServerSync);
 
+namespace
+{
+
+/// Both sides: phase 0 carries gradients to the server, phase 1 the model back.
+ModelBlockHeader::Kind
+PsKind(uint32_t phase)
+{
+    return phase == 0 ? ModelBlockHeader::GRADIENT : ModelBlockHeader::MODEL;
+}
+
+} // namespace
+
 TypeId
 PsUdpSync::GetTypeId()
 {
@@ -46,7 +58,7 @@ PsUdpSync::Server() const
 ModelBlockHeader::Kind
 PsUdpSync::ExchangeKind(uint32_t phase) const
 {
-    return phase == 0 ? ModelBlockHeader::GRADIENT : ModelBlockHeader::MODEL;
+    return PsKind(phase);
 }
 
 uint32_t
@@ -121,7 +133,7 @@ PsUdpServerSync::ComputeStep(int, float)
 ModelBlockHeader::Kind
 PsUdpServerSync::ExchangeKind(uint32_t phase) const
 {
-    return phase == 0 ? ModelBlockHeader::GRADIENT : ModelBlockHeader::MODEL;
+    return PsKind(phase);
 }
 
 uint32_t

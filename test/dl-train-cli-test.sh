@@ -36,5 +36,7 @@ bad "unknown algorithm" "unknown or unavailable --algorithm" --algorithm=sgd
 bad "unknown model" "unknown model" --model=resnet
 bad "missing data" "/nonexistent/train-images-idx3-ubyte.gz: no such file" --dataset=fashion-mnist --dataDir=/nonexistent
 bad "bad link rate" "invalid --linkRate" --linkRate=fast
+bad "bad worker count" "invalid --workers" --workers=many
+bad "local with workers" "local trains one worker" --algorithm=local --workers=16
 bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
 exit $fail
