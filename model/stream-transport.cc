@@ -111,17 +111,18 @@ StreamTransport::Flush(Ptr<Socket> socket, uint32_t)
         {
             continue;
         }
-        std::vector<uint8_t> chunk;
         while (!out.bytes.empty() && socket->GetTxAvailable() > 0)
         {
+            // Take the bytes off the queue before Send: the socket may call back into Flush
+            // from inside Send, and must not find them there a second time.
             const size_t n = std::min<size_t>(out.bytes.size(), socket->GetTxAvailable());
-            chunk.assign(out.bytes.begin(), out.bytes.begin() + n);
-            const int sent = socket->Send(chunk.data(), uint32_t(n), 0);
-            if (sent <= 0)
+            std::vector<uint8_t> chunk(out.bytes.begin(), out.bytes.begin() + n);
+            out.bytes.erase(out.bytes.begin(), out.bytes.begin() + n);
+            if (socket->Send(chunk.data(), uint32_t(n), 0) != int(n))
             {
+                out.bytes.insert(out.bytes.begin(), chunk.begin(), chunk.end());
                 break;
             }
-            out.bytes.erase(out.bytes.begin(), out.bytes.begin() + sent);
         }
     }
 }
