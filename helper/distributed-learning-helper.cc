@@ -73,6 +73,7 @@ DistributedLearningHelper::SetQueueSize(QueueSize size)
 void
 DistributedLearningHelper::SetMtu(uint32_t mtu)
 {
+    NS_ABORT_MSG_UNLESS(mtu > TCP_IP_OVERHEAD + 4, "MTU " << mtu << " leaves no room for data");
     m_mtu = mtu;
 }
 
@@ -268,7 +269,12 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
     // TCP settings must be defaults before the stacks (and their sockets) exist.
     Config::SetDefault("ns3::TcpL4Protocol::SocketType",
                        TypeIdValue(TypeId::LookupByName(m_tcpVariant)));
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(m_mtu - 40));
+    // A segment and its headers must fit the MTU: IPv4 and TCP headers (20 + 20 bytes) and the
+    // timestamp option every data segment carries (10 bytes, padded to 12). ns-3 counts
+    // SegmentSize as payload only; one byte more and IPv4 fragments every segment, and once the
+    // 16-bit IP identification wraps, a stale fragment left by a loss can be reassembled into a
+    // new datagram: silently wrong bytes in the stream.
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(m_mtu - TCP_IP_OVERHEAD));
     Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(m_tcpMinRto));
     Config::SetDefault("ns3::TcpSocket::ConnTimeout", TimeValue(m_tcpMinRto)); // SYN retries
     // ns-3's 200 ms delayed ACK stalls every message tail at datacentre RTTs of microseconds.

@@ -53,8 +53,17 @@ class DistributedLearningHelper
     void SetLinkDelay(Time delay);
     /** Size of every switch port's DropTail queue. */
     void SetQueueSize(QueueSize size);
-    /** IP MTU of every link in bytes (1500; 9000 for jumbo frames). */
+    /**
+     * IP MTU of every link in bytes (1500; 9000 for jumbo frames). UDP packets carry
+     * BlockTransport::FloatsPerPacket(mtu) floats; TCP segments mtu - TCP_IP_OVERHEAD bytes.
+     */
     void SetMtu(uint32_t mtu);
+
+    /**
+     * Bytes of an IP packet that are not TCP payload: IPv4 and TCP headers (20 + 20) and the
+     * timestamp option (12 with padding) that ns-3 puts on every data segment by default.
+     */
+    static constexpr uint32_t TCP_IP_OVERHEAD = 52;
     /**
      * Packet loss: model "bernoulli" (RateErrorModel per packet), "burst" (BurstErrorModel with
      * bursts of BurstLength packets) or "gilbert-elliott"; \p rate is the long-run fraction of
