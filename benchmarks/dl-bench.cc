@@ -90,8 +90,8 @@ main(int argc, char** argv)
     for (const std::string name : {"mlp", "cnn"})
     {
         auto model = BuildModel(name, input, 10, {256});
-        std::vector<float> params(model->ParamCount());
-        std::vector<float> grad(params.size());
+        dl::FloatBuffer params(model->ParamCount());
+        dl::FloatBuffer grad(params.size());
         model->Init(params.data(), 1);
         SgdOptimizer opt(params.size(), 0.9f, 0.0f);
         const double flops = 3.0 * ForwardFlopsPerSample(*model);
@@ -99,7 +99,7 @@ main(int argc, char** argv)
         {
             std::mt19937_64 rng(2);
             std::normal_distribution<float> normal;
-            std::vector<float> x(size_t(batch) * input.Size());
+            dl::FloatBuffer x(size_t(batch) * input.Size());
             std::vector<int32_t> y(batch);
             for (float& v : x)
             {

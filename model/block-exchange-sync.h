@@ -121,7 +121,7 @@ class BlockExchangeSync : public SyncAlgorithm
     /** Chunks received in one phase of one round. */
     struct Staging
     {
-        std::vector<float> data;        //!< the floats
+        dl::FloatBuffer data;           //!< the floats
         std::vector<uint8_t> seen;      //!< per chunk
         std::vector<uint32_t> unitSeen; //!< chunks seen per unit
         std::vector<uint32_t> from;     //!< chunks seen per peer

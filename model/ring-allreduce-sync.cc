@@ -146,7 +146,7 @@ void
 RingAllreduceSync::Finish()
 {
     m_active = false;
-    std::vector<float>& g = m_replica->Gradient();
+    dl::FloatBuffer& g = m_replica->Gradient();
     dl::VectorView(g.data(), Eigen::Index(g.size())) *= 1.0f / float(m_workers);
     m_replica->ApplyGradient(g.data(), m_lr);
     m_phaseEndTrace(m_round, 0, 0, 0, false);

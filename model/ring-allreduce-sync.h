@@ -47,7 +47,7 @@ class RingAllreduceSync : public SyncAlgorithm
     struct Message
     {
         ModelBlockHeader header; //!< which round, phase, step and block
-        std::vector<float> data; //!< the block
+        dl::FloatBuffer data;    //!< the block
     };
 
     /// Send block \p block of the gradient to the right neighbour as step \p step of \p phase.

@@ -148,7 +148,7 @@ RoundMonitor::OnDrop(Ptr<const Packet>)
 void
 RoundMonitor::EmitRow(uint32_t round)
 {
-    std::vector<std::vector<float>> snaps = std::move(m_snapshots[round]);
+    std::vector<dl::FloatBuffer> snaps = std::move(m_snapshots[round]);
     m_snapshots.erase(round);
     dl::TrainerBackend& backend = m_job->GetBackend();
     std::vector<const float*> replicas;
@@ -157,7 +157,7 @@ RoundMonitor::EmitRow(uint32_t round)
         replicas.push_back(s.data());
     }
     const size_t count = backend.ParamCount();
-    std::vector<float> mean(count);
+    dl::FloatBuffer mean(count);
     dl::MeanOf(replicas, count, mean.data());
     if (!dl::AllFinite(mean.data(), count))
     {

@@ -126,7 +126,7 @@ class RoundMonitor : public Object
     std::string m_algorithm;                    //!< label column
     double m_lossRate{0.0};                     //!< label column
     uint64_t m_seed{0};                         //!< label column
-    std::map<uint32_t, std::vector<std::vector<float>>> m_snapshots; //!< eval round -> replicas
+    std::map<uint32_t, std::vector<dl::FloatBuffer>> m_snapshots; //!< eval round -> replicas
     std::map<uint32_t, uint32_t> m_workersDone;        //!< round -> workers that ended it
     double m_lossSum{0.0};                             //!< minibatch losses since the last row
     uint64_t m_lossCount{0};                           //!< their number

@@ -5,6 +5,7 @@
 
 #include "ns3/core-module.h"
 #include "ns3/distributed-learning-module.h"
+#include "ns3/internet-module.h"
 #include "ns3/test.h"
 
 #include "dl-test-utils.h"
@@ -37,7 +38,7 @@ class GossipConvergesTestCase : public TestCase
         helper.Install(job);
         std::mt19937_64 rng(5);
         std::normal_distribution<float> normal;
-        std::vector<std::vector<float>> start;
+        std::vector<dl::FloatBuffer> start;
         for (const Ptr<LearningWorker>& w : helper.GetWorkers())
         {
             for (float& x : w->GetReplica().Params())
@@ -85,8 +86,19 @@ class RingUnderLossTestCase : public TestCase
         (*times)[round] = Simulator::Now().GetSeconds();
     }
 
+    /// Counts IPv4 fragments: a TCP segment must fit one packet (see TCP_IP_OVERHEAD).
+    static void CountFragment(uint32_t* fragments, Ptr<const Packet> packet, Ptr<Ipv4>, uint32_t)
+    {
+        Ipv4Header ip;
+        packet->PeekHeader(ip);
+        if (!ip.IsLastFragment() || ip.GetFragmentOffset() != 0)
+        {
+            ++*fragments;
+        }
+    }
+
     /// Simulated time at the end of the run, and its history.
-    static std::pair<double, History> Run(double lossRate)
+    static std::pair<double, History> Run(double lossRate, uint32_t* fragments)
     {
         RngSeedManager::SetSeed(4);
         Ptr<TrainingJob> job = SmallJob(4, 2, 256); // 8 rounds
@@ -102,6 +114,8 @@ class RingUnderLossTestCase : public TestCase
         {
             w->TraceConnectWithoutContext("RoundEnd", MakeBoundCallback(&NoteTime, &endTimes));
         }
+        Config::ConnectWithoutContext("/NodeList/*/$ns3::Ipv4L3Protocol/Tx",
+                                      MakeBoundCallback(&CountFragment, fragments));
         Simulator::Run();
         for (const Ptr<LearningWorker>& w : helper.GetWorkers())
         {
@@ -119,8 +133,10 @@ class RingUnderLossTestCase : public TestCase
 
     void DoRun() override
     {
-        const auto [clean, cleanHistory] = Run(0.0);
-        const auto [lossy, lossyHistory] = Run(0.01);
+        uint32_t fragments = 0;
+        const auto [clean, cleanHistory] = Run(0.0, &fragments);
+        const auto [lossy, lossyHistory] = Run(0.01, &fragments);
+        NS_TEST_ASSERT_MSG_EQ(fragments, 0, "TCP segments fit the MTU: no IPv4 fragments");
         for (const auto& [round, replicas] : lossyHistory)
         {
             for (size_t i = 1; i < replicas.size(); ++i)
@@ -128,9 +144,9 @@ class RingUnderLossTestCase : public TestCase
                 NS_TEST_ASSERT_MSG_EQ(MaxAbsDiff(replicas[i], replicas[0]), 0.0,
                                       "round " << round << ": replicas identical under loss");
             }
-            // Same sums in the same ring order; the last bits can differ (see the note in doc/).
-            NS_TEST_ASSERT_MSG_LT(MaxAbsDiff(replicas[0], cleanHistory.at(round)[0]), 1e-6,
-                                  "round " << round << ": same result as without loss");
+            // The same sums in the same ring order: loss changes when, never what.
+            NS_TEST_ASSERT_MSG_EQ(MaxAbsDiff(replicas[0], cleanHistory.at(round)[0]), 0.0,
+                                  "round " << round << ": bit-identical to the run without loss");
         }
         NS_TEST_ASSERT_MSG_GT(lossy, clean, "loss costs simulated time");
         std::clog << "ring-allreduce, 8 rounds: " << clean << " s without loss, " << lossy

@@ -38,7 +38,7 @@ SmallJob(uint32_t workers, double epochs, uint32_t trainSubset, double learningR
 }
 
 /// Parameters of every worker at the end of every round: [round][worker].
-using History = std::map<uint32_t, std::vector<std::vector<float>>>;
+using History = std::map<uint32_t, std::vector<dl::FloatBuffer>>;
 
 /// Trace sink: record a worker's parameters as it ends a round.
 inline void
@@ -75,7 +75,7 @@ RunAndRecord(DistributedLearningHelper& helper, Ptr<TrainingJob> job)
 
 /// \return max_k |a[k] - b[k]|
 inline double
-MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
+MaxAbsDiff(const dl::FloatBuffer& a, const dl::FloatBuffer& b)
 {
     double m = 0.0;
     for (size_t i = 0; i < a.size(); ++i)
@@ -86,15 +86,15 @@ MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
 }
 
 /// \return (mean replica, consensus distance) of one round's replicas
-inline std::pair<std::vector<float>, double>
-MeanAndConsensus(const std::vector<std::vector<float>>& replicas)
+inline std::pair<dl::FloatBuffer, double>
+MeanAndConsensus(const std::vector<dl::FloatBuffer>& replicas)
 {
     std::vector<const float*> ptrs;
     for (const auto& r : replicas)
     {
         ptrs.push_back(r.data());
     }
-    std::vector<float> mean(replicas.front().size());
+    dl::FloatBuffer mean(replicas.front().size());
     dl::MeanOf(ptrs, mean.size(), mean.data());
     return {mean, dl::ConsensusDistance(ptrs, mean.data(), mean.size())};
 }

@@ -75,11 +75,11 @@ class RpsLosslessTestCase : public TestCase
             replicas.push_back(ref->MakeReplica(i));
         }
         const size_t count = ref->GetBackend().ParamCount();
-        std::vector<float> central = replicas[0]->Params();
+        dl::FloatBuffer central = replicas[0]->Params();
         dl::SgdOptimizer optimizer(count, 0.9f, 1e-4f);
         for (uint32_t r = 0; r < rounds; ++r)
         {
-            std::vector<float> mean(count, 0.0f);
+            dl::FloatBuffer mean(count, 0.0f);
             for (auto& rep : replicas)
             {
                 rep->Params() = central;
@@ -239,7 +239,7 @@ class RpsChosenDropsTestCase : public TestCase
 
         // v_i: each worker's local step, reproduced outside the simulator.
         Ptr<TrainingJob> ref = SmallJob(n, 0.5, 96);
-        std::vector<std::vector<float>> v;
+        std::vector<dl::FloatBuffer> v;
         for (uint32_t i = 0; i < n; ++i)
         {
             auto rep = ref->MakeReplica(i);
@@ -257,7 +257,7 @@ class RpsChosenDropsTestCase : public TestCase
             return false;
         };
         // Owners' averages.
-        std::vector<std::vector<float>> avg(n, std::vector<float>(partition->ParamCount()));
+        std::vector<dl::FloatBuffer> avg(n, dl::FloatBuffer(partition->ParamCount()));
         for (uint32_t j = 0; j < n; ++j)
         {
             for (uint32_t u = 0; u < partition->Units(j); ++u)
@@ -283,7 +283,7 @@ class RpsChosenDropsTestCase : public TestCase
         uint32_t fewerCopies = 0;
         for (uint32_t i = 0; i < n; ++i)
         {
-            std::vector<float> expect = v[i];
+            dl::FloatBuffer expect = v[i];
             for (uint32_t j = 0; j < n; ++j)
             {
                 for (uint32_t u = 0; u < partition->Units(j); ++u)

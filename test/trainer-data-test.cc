@@ -269,7 +269,7 @@ TEST_CASE("the batch sampler visits every shard sample once per epoch", "[data]"
     }
     Shard shard{1, 4, 9, 16, 25, 36, 49};
     BatchSampler sampler(d, shard, 5);
-    std::vector<float> x;
+    dl::FloatBuffer x;
     std::vector<int32_t> y;
     std::multiset<int> firstEpoch;
     CHECK(sampler.Next(3, x, y) == 3);

@@ -22,11 +22,11 @@ using namespace dl;
 namespace
 {
 
-std::vector<float>
+dl::FloatBuffer
 RandomVector(size_t n, std::mt19937_64& rng, float scale = 1.0f)
 {
     std::normal_distribution<float> normal(0.0f, scale);
-    std::vector<float> v(n);
+    dl::FloatBuffer v(n);
     for (float& x : v)
     {
         x = normal(rng);
@@ -36,10 +36,10 @@ RandomVector(size_t n, std::mt19937_64& rng, float scale = 1.0f)
 
 /// f(params, in) = sum(Forward(params, in) .* r), accumulated in double.
 double
-Probe(Layer& layer, const std::vector<float>& params, const std::vector<float>& in,
-      const std::vector<float>& r, int batch)
+Probe(Layer& layer, const dl::FloatBuffer& params, const dl::FloatBuffer& in,
+      const dl::FloatBuffer& r, int batch)
 {
-    std::vector<float> out(size_t(batch) * layer.OutputShape().Size());
+    dl::FloatBuffer out(size_t(batch) * layer.OutputShape().Size());
     layer.Forward(params.data(), in.data(), out.data(), batch);
     double s = 0.0;
     for (size_t i = 0; i < out.size(); ++i)
@@ -51,7 +51,7 @@ Probe(Layer& layer, const std::vector<float>& params, const std::vector<float>& 
 
 /// Central difference of Probe along coordinate i of v.
 double
-Numeric(std::vector<float>& v, size_t i, const std::function<double()>& f)
+Numeric(dl::FloatBuffer& v, size_t i, const std::function<double()>& f)
 {
     const float eps = 1e-2f;
     const float keep = v[i];
@@ -78,8 +78,8 @@ void
 CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false)
 {
     std::mt19937_64 rng(seed);
-    std::vector<float> params = RandomVector(layer.ParamCount(), rng, 0.5f);
-    std::vector<float> in = RandomVector(size_t(batch) * layer.InputShape().Size(), rng);
+    dl::FloatBuffer params = RandomVector(layer.ParamCount(), rng, 0.5f);
+    dl::FloatBuffer in = RandomVector(size_t(batch) * layer.InputShape().Size(), rng);
     if (distinct)
     {
         for (size_t i = 0; i < in.size(); ++i)
@@ -88,11 +88,11 @@ CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false)
         }
         std::shuffle(in.begin(), in.end(), rng);
     }
-    std::vector<float> r = RandomVector(size_t(batch) * layer.OutputShape().Size(), rng);
-    std::vector<float> out(r.size());
+    dl::FloatBuffer r = RandomVector(size_t(batch) * layer.OutputShape().Size(), rng);
+    dl::FloatBuffer out(r.size());
     layer.Forward(params.data(), in.data(), out.data(), batch);
-    std::vector<float> gradParams(params.size());
-    std::vector<float> gradIn(in.size());
+    dl::FloatBuffer gradParams(params.size());
+    dl::FloatBuffer gradIn(in.size());
     layer.Backward(params.data(), in.data(), out.data(), r.data(), gradParams.data(), gradIn.data(),
                    batch);
     auto f = [&]() { return Probe(layer, params, in, r, batch); };
@@ -161,9 +161,9 @@ TEST_CASE("flatten layer passes values and gradients through", "[gradient]")
 TEST_CASE("softmax cross-entropy: value and gradient", "[gradient]")
 {
     // Uniform logits: loss is log(K), gradient (1/K - onehot)/batch.
-    std::vector<float> logits(2 * 4, 0.0f);
+    dl::FloatBuffer logits(2 * 4, 0.0f);
     std::vector<int32_t> labels{1, 3};
-    std::vector<float> grad(8);
+    dl::FloatBuffer grad(8);
     int correct = -1;
     const double loss
         = SoftmaxCrossEntropy(logits.data(), labels.data(), 2, 4, grad.data(), &correct);
@@ -171,7 +171,7 @@ TEST_CASE("softmax cross-entropy: value and gradient", "[gradient]")
     CHECK(grad[1] == Approx((0.25 - 1.0) / 2).epsilon(1e-6));
     CHECK(grad[0] == Approx(0.25 / 2).epsilon(1e-6));
     // Large logits must not overflow.
-    std::vector<float> big{1000.0f, 0.0f};
+    dl::FloatBuffer big{1000.0f, 0.0f};
     std::vector<int32_t> label0{0};
     CHECK(SoftmaxCrossEntropy(big.data(), label0.data(), 1, 2, nullptr, &correct)
           == Approx(0.0).margin(1e-9));
@@ -186,16 +186,16 @@ TEST_CASE("every model's loss gradient matches finite differences", "[gradient]"
         {
             const Shape input{1, 12, 12};
             auto model = BuildModel(name, input, 5, {16});
-            std::vector<float> params(model->ParamCount());
+            dl::FloatBuffer params(model->ParamCount());
             model->Init(params.data(), 7);
             std::mt19937_64 rng(11);
             const int batch = 4;
-            std::vector<float> x = RandomVector(size_t(batch) * input.Size(), rng);
+            dl::FloatBuffer x = RandomVector(size_t(batch) * input.Size(), rng);
             std::vector<int32_t> y{0, 3, 4, 1};
-            std::vector<float> grad(params.size());
+            dl::FloatBuffer grad(params.size());
             model->LossAndGradient(params.data(), x.data(), y.data(), batch, grad.data());
             auto f = [&]() {
-                std::vector<float> scratch(params.size());
+                dl::FloatBuffer scratch(params.size());
                 return model->LossAndGradient(params.data(), x.data(), y.data(), batch,
                                               scratch.data());
             };

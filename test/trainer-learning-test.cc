@@ -28,19 +28,19 @@ MakeCpu(const std::string& model, const Dataset& d)
 
 TEST_CASE("robust average: own plus the copies that arrived", "[slice]")
 {
-    std::vector<float> own{1, 2, 3};
-    std::vector<float> a{4, 5, 6};
-    std::vector<float> b{7, 8, 9};
+    dl::FloatBuffer own{1, 2, 3};
+    dl::FloatBuffer a{4, 5, 6};
+    dl::FloatBuffer b{7, 8, 9};
     RobustAverage(own.data(), {a.data(), b.data()}, 3);
-    CHECK(own == std::vector<float>{4, 5, 6});
-    std::vector<float> alone{1, 2, 3};
+    CHECK(own == dl::FloatBuffer{4, 5, 6});
+    dl::FloatBuffer alone{1, 2, 3};
     RobustAverage(alone.data(), {}, 3); // nothing arrived: keep own
-    CHECK(alone == std::vector<float>{1, 2, 3});
-    std::vector<float> mean(3);
+    CHECK(alone == dl::FloatBuffer{1, 2, 3});
+    dl::FloatBuffer mean(3);
     MeanOf({a.data(), b.data()}, 3, mean.data());
-    CHECK(mean == std::vector<float>{5.5f, 6.5f, 7.5f});
+    CHECK(mean == dl::FloatBuffer{5.5f, 6.5f, 7.5f});
     CHECK(ConsensusDistance({a.data(), b.data()}, mean.data(), 3) == Approx(3 * 1.5 * 1.5));
-    std::vector<float> nan{1, NAN, 3};
+    dl::FloatBuffer nan{1, NAN, 3};
     CHECK(AllFinite(a.data(), 3));
     CHECK_FALSE(AllFinite(nan.data(), 3));
 }
@@ -71,10 +71,10 @@ TEST_CASE("SGD with momentum: averaging stepped replicas equals stepping the ave
     // The identity behind "loss-free RPS = synchronous SGD".
     const size_t n = 5;
     SgdOptimizer a(n, 0.9f, 1e-3f), b(n, 0.9f, 1e-3f), avg(n, 0.9f, 1e-3f);
-    std::vector<float> xa{1, 2, 3, 4, 5}, xb = xa, xm = xa;
+    dl::FloatBuffer xa{1, 2, 3, 4, 5}, xb = xa, xm = xa;
     for (int step = 0; step < 3; ++step)
     {
-        std::vector<float> ga(n), gb(n), gm(n);
+        dl::FloatBuffer ga(n), gb(n), gm(n);
         for (size_t i = 0; i < n; ++i)
         {
             ga[i] = float(i) * 0.1f + step;
@@ -106,7 +106,7 @@ TEST_CASE("same seed, same parameters after N steps, bit for bit", "[determinism
         }
         return r.Params();
     };
-    const std::vector<float> first = run(9);
+    const dl::FloatBuffer first = run(9);
     CHECK(run(9) == first);
     CHECK(run(10) != first);
 }

@@ -24,7 +24,7 @@ BatchSampler::BatchSampler(const Dataset& data, Shard shard, uint64_t seed)
 }
 
 int
-BatchSampler::Next(int batchSize, std::vector<float>& x, std::vector<int32_t>& y)
+BatchSampler::Next(int batchSize, FloatBuffer& x, std::vector<int32_t>& y)
 {
     if (m_cursor >= m_order.size())
     {

@@ -34,7 +34,7 @@ class BatchSampler
      * \param batchSize the wanted size
      * \return the actual size (smaller at the end of a pass)
      */
-    int Next(int batchSize, std::vector<float>& x, std::vector<int32_t>& y);
+    int Next(int batchSize, FloatBuffer& x, std::vector<int32_t>& y);
 
     /** \return the number of completed passes over the shard */
     uint64_t Epoch() const

@@ -42,13 +42,13 @@ class Conv2dLayer : public Layer
     /// Fold col gradients back, accumulating into one input sample's gradient.
     void Col2Im(const float* col, float* in) const;
 
-    int m_outChannels;         //!< filters
-    int m_kernel;              //!< kernel side
-    int m_padding;             //!< zero padding
-    int m_outH;                //!< output height
-    int m_outW;                //!< output width
-    std::vector<float> m_cols; //!< im2col of the last forward batch, reused by Backward
-    std::vector<float> m_dcol; //!< scratch for one sample's column gradient
+    int m_outChannels;  //!< filters
+    int m_kernel;       //!< kernel side
+    int m_padding;      //!< zero padding
+    int m_outH;         //!< output height
+    int m_outW;         //!< output width
+    FloatBuffer m_cols; //!< im2col of the last forward batch, reused by Backward
+    FloatBuffer m_dcol; //!< scratch for one sample's column gradient
 };
 
 } // namespace dl

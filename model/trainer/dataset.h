@@ -4,6 +4,8 @@
 #ifndef DL_DATASET_H
 #define DL_DATASET_H
 
+#include "float-buffer.h"
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -53,7 +55,7 @@ struct Dataset
     std::string name;            //!< human readable name, used in messages
     Shape shape;                 //!< shape of one sample
     int numClasses{0};           //!< labels are in [0, numClasses)
-    std::vector<float> images;   //!< N * shape.Size() floats
+    FloatBuffer images;          //!< N * shape.Size() floats
     std::vector<int32_t> labels; //!< N labels
 
     /** \return the number of samples */
@@ -72,8 +74,8 @@ struct Dataset
 /** Per-channel statistics used to standardise inputs. */
 struct ChannelStats
 {
-    std::vector<float> mean; //!< per-channel mean
-    std::vector<float> std;  //!< per-channel standard deviation
+    FloatBuffer mean; //!< per-channel mean
+    FloatBuffer std;  //!< per-channel standard deviation
 };
 
 /**

@@ -47,19 +47,19 @@ class Replica
     double LocalStep(int batchSize, float lr);
 
     /** \return the parameter buffer */
-    std::vector<float>& Params()
+    FloatBuffer& Params()
     {
         return m_params;
     }
 
     /** \return the parameter buffer */
-    const std::vector<float>& Params() const
+    const FloatBuffer& Params() const
     {
         return m_params;
     }
 
     /** \return the last computed gradient */
-    std::vector<float>& Gradient()
+    FloatBuffer& Gradient()
     {
         return m_grad;
     }
@@ -71,13 +71,13 @@ class Replica
     }
 
   private:
-    TrainerBackend& m_backend;   //!< compute
-    std::vector<float> m_params; //!< flat parameters
-    std::vector<float> m_grad;   //!< flat gradient
-    SgdOptimizer m_optimizer;    //!< optimiser state
-    BatchSampler m_sampler;      //!< minibatch stream
-    std::vector<float> m_x;      //!< minibatch inputs
-    std::vector<int32_t> m_y;    //!< minibatch labels
+    TrainerBackend& m_backend; //!< compute
+    FloatBuffer m_params;      //!< flat parameters
+    FloatBuffer m_grad;        //!< flat gradient
+    SgdOptimizer m_optimizer;  //!< optimiser state
+    BatchSampler m_sampler;    //!< minibatch stream
+    FloatBuffer m_x;           //!< minibatch inputs
+    std::vector<int32_t> m_y;  //!< minibatch labels
 };
 
 } // namespace dl

@@ -96,8 +96,8 @@ class SequentialModel
     std::vector<std::unique_ptr<Layer>> m_layers; //!< the layers in order
     std::vector<size_t> m_offsets;                //!< parameter offset per layer
     size_t m_paramCount{0};                       //!< total parameters
-    std::vector<std::vector<float>> m_acts;       //!< activations: m_acts[l+1] = layer l output
-    std::vector<std::vector<float>> m_grads;      //!< gradient w.r.t. each activation
+    std::vector<FloatBuffer> m_acts;              //!< activations: m_acts[l+1] = layer l output
+    std::vector<FloatBuffer> m_grads;             //!< gradient w.r.t. each activation
 };
 
 } // namespace dl

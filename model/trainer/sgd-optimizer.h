@@ -4,6 +4,8 @@
 #ifndef DL_SGD_OPTIMIZER_H
 #define DL_SGD_OPTIMIZER_H
 
+#include "float-buffer.h"
+
 #include <cstddef>
 #include <vector>
 
@@ -31,9 +33,9 @@ class SgdOptimizer
     void Step(float* params, const float* grad, float lr);
 
   private:
-    std::vector<float> m_velocity; //!< momentum buffer
-    float m_momentum;              //!< heavy-ball coefficient
-    float m_weightDecay;           //!< L2 coefficient
+    FloatBuffer m_velocity; //!< momentum buffer
+    float m_momentum;       //!< heavy-ball coefficient
+    float m_weightDecay;    //!< L2 coefficient
 };
 
 } // namespace dl

@@ -26,12 +26,12 @@ MakeSynthetic(const SyntheticConfig& config, uint64_t sampleStream)
     const Shape& sh = config.shape;
     const int cellsH = (sh.h + kCell - 1) / kCell;
     const int cellsW = (sh.w + kCell - 1) / kCell;
-    std::vector<float> coarse(size_t(config.numClasses) * sh.c * cellsH * cellsW);
+    FloatBuffer coarse(size_t(config.numClasses) * sh.c * cellsH * cellsW);
     for (float& c : coarse)
     {
         c = config.separation * normal(taskRng);
     }
-    std::vector<float> centres(size_t(config.numClasses) * dim);
+    FloatBuffer centres(size_t(config.numClasses) * dim);
     for (int k = 0; k < config.numClasses; ++k)
     {
         for (int ch = 0; ch < sh.c; ++ch)
