@@ -33,10 +33,10 @@ AllreduceSync::ComputeStep(int batchSize, float lr)
     return m_replica->ComputeGradient(batchSize);
 }
 
-float*
+dl::FlatVector&
 AllreduceSync::ExchangeVector()
 {
-    return m_replica->Gradient().data();
+    return m_replica->Gradient();
 }
 
 ModelBlockHeader::Kind
@@ -48,7 +48,7 @@ AllreduceSync::ExchangeKind(uint32_t phase) const
 void
 AllreduceSync::ExchangeApplied()
 {
-    m_replica->ApplyGradient(m_replica->Gradient().data(), m_lr);
+    m_replica->ApplyGradient(m_lr);
 }
 
 } // namespace ns3

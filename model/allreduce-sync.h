@@ -33,7 +33,7 @@ class AllreduceSync : public RpsSync
     double ComputeStep(int batchSize, float lr) override;
 
   protected:
-    float* ExchangeVector() override;
+    dl::FlatVector& ExchangeVector() override;
     ModelBlockHeader::Kind ExchangeKind(uint32_t phase) const override;
     void ExchangeApplied() override;
 

@@ -125,10 +125,13 @@ BlockExchangeSync::OnNextRoundActivity()
 }
 
 void
-BlockExchangeSync::Send(uint32_t dst, uint32_t phase, uint32_t block, const float* vector)
+BlockExchangeSync::Send(uint32_t dst, uint32_t phase, uint32_t block, const dl::FlatVector& vector)
 {
+    const dl::Slice s = m_partition->BlockSlice(block);
+    m_sendBlock.resize(s.count);
+    vector.Read(s, m_sendBlock.data());
     m_transport->SendBlock(dst, ModelBlockHeader::Phase(phase), ExchangeKind(phase), m_round, block,
-                           vector);
+                           m_sendBlock.data());
 }
 
 const float*

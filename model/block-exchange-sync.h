@@ -79,8 +79,11 @@ class BlockExchangeSync : public SyncAlgorithm
     /** Called when a packet of the next round arrives while no exchange runs. */
     virtual void OnNextRoundActivity();
 
-    /** Send every chunk of \p block of \p vector to \p dst in \p phase of the current round. */
-    void Send(uint32_t dst, uint32_t phase, uint32_t block, const float* vector);
+    /**
+     * Send every chunk of \p block of \p vector to \p dst in \p phase of the current round.
+     * The block is read out of the vector's memory (the device's, with a GPU) once per call.
+     */
+    void Send(uint32_t dst, uint32_t phase, uint32_t block, const dl::FlatVector& vector);
     /**
      * \return unit \p u of \p block as received from \p peer in \p phase of the current round,
      *         or nullptr unless every chunk of the unit arrived
@@ -126,6 +129,8 @@ class BlockExchangeSync : public SyncAlgorithm
         std::vector<uint32_t> unitSeen; //!< chunks seen per unit
         std::vector<uint32_t> from;     //!< chunks seen per peer
     };
+
+    std::vector<float> m_sendBlock; //!< the block being sent, in host memory
 
     void ResetSlot(uint32_t slot);
     void BeginPhase(uint32_t phase);

@@ -85,7 +85,7 @@ BlockTransport::SetReceiveCallback(ReceiveCallback cb)
 
 void
 BlockTransport::SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBlockHeader::Kind kind,
-                          uint32_t round, uint32_t block, const float* vector)
+                          uint32_t round, uint32_t block, const float* blockData)
 {
     ModelBlockHeader h;
     h.m_phase = phase;
@@ -98,16 +98,18 @@ BlockTransport::SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBloc
     {
         return; // an empty block (fewer parameters than workers)
     }
+    const uint32_t blockStart = m_partition->BlockSlice(block).offset;
     for (uint32_t c = 0; c < h.m_chunkCount; ++c)
     {
         const dl::Slice s = m_partition->ChunkSlice(block, c);
         h.m_chunk = c;
         h.m_offset = s.offset;
         h.m_count = s.count;
-        SendPacket(dst,
-                   Create<Packet>(reinterpret_cast<const uint8_t*>(vector + s.offset),
-                                  s.count * sizeof(float)),
-                   h);
+        SendPacket(
+            dst,
+            Create<Packet>(reinterpret_cast<const uint8_t*>(blockData + (s.offset - blockStart)),
+                           s.count * sizeof(float)),
+            h);
     }
     // End-of-phase marker: lets the receiver tell a lost last chunk from a late one at once.
     h.m_chunk = h.m_chunkCount;

@@ -73,11 +73,11 @@ class BlockTransport : public Object
     void SetReceiveCallback(ReceiveCallback cb);
 
     /**
-     * Send every chunk of block \p block of \p vector to worker \p dst, then an end marker.
-     * \param vector the flat vector (the block's floats are read at their absolute offsets)
+     * Send every chunk of block \p block to worker \p dst, then an end marker.
+     * \param blockData the block's floats (host memory, from the block's first float)
      */
     void SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBlockHeader::Kind kind,
-                   uint32_t round, uint32_t block, const float* vector);
+                   uint32_t round, uint32_t block, const float* blockData);
 
     /** Close the socket. */
     void Close();

@@ -83,7 +83,7 @@ GossipSync::SendPhase(uint32_t phase)
     {
         for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
         {
-            Send(peer, phase, b, m_replica->Params().data());
+            Send(peer, phase, b, m_replica->Params());
         }
     }
 }
@@ -91,7 +91,7 @@ GossipSync::SendPhase(uint32_t phase)
 void
 GossipSync::CombinePhase(uint32_t phase)
 {
-    float* x = m_replica->Params().data();
+    dl::FlatVector& x = m_replica->Params();
     const std::vector<uint32_t> neighbours = Neighbours();
     for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
     {
@@ -105,8 +105,7 @@ GossipSync::CombinePhase(uint32_t phase)
                     m_arrived.push_back(copy);
                 }
             }
-            const dl::Slice s = m_partition->UnitSlice(b, u);
-            dl::RobustAverage(x + s.offset, m_arrived, s.count);
+            x.AverageWith(m_partition->UnitSlice(b, u), m_arrived);
         }
     }
 }

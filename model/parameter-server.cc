@@ -57,7 +57,7 @@ ParameterServer::Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
     m_stream = CreateObject<StreamTransport>();
     m_stream->Setup(transport->GetNode(), m_workers, transport->GetPeerAddresses());
     m_stream->SetReceiveCallback(MakeCallback(&ParameterServer::ReceiveTcp, this));
-    m_sum.assign(partition->ParamCount(), 0.0f);
+    m_replica->Gradient().SetZero();
 }
 
 void
@@ -80,22 +80,22 @@ ParameterServer::ReceiveTcp(const ModelBlockHeader& h, const float* data)
 {
     NS_ABORT_MSG_UNLESS(h.m_round == m_round && h.m_kind == ModelBlockHeader::GRADIENT,
                         "parameter server: unexpected message");
-    dl::VectorView(m_sum.data() + h.m_offset, h.m_count) += dl::ConstVectorView(data, h.m_count);
+    dl::FlatVector& sum = m_replica->Gradient(); // zero at the start of every round
+    sum.Add(dl::Slice{h.m_offset, h.m_count}, data);
     const uint32_t nonEmpty = m_partition->NonEmptyBlocks();
     if (++m_blocksIn < nonEmpty * m_workers)
     {
         return;
     }
     // Every gradient is in: average, step, push the model back.
-    dl::VectorView sum(m_sum.data(), Eigen::Index(m_sum.size()));
-    sum *= 1.0f / float(m_workers);
-    m_replica->ApplyGradient(m_sum.data(), m_job->GetLearningRate(m_round));
+    sum.Scale(1.0f / float(m_workers));
+    m_replica->ApplyGradient(m_job->GetLearningRate(m_round));
     for (uint32_t w = 0; w < m_workers; ++w)
     {
         PsTcpSync::SendVector(m_stream, *m_partition, m_workers, w, m_round,
-                              ModelBlockHeader::MODEL, m_replica->Params().data());
+                              ModelBlockHeader::MODEL, m_replica->Params());
     }
-    sum.setZero();
+    sum.SetZero();
     m_blocksIn = 0;
     ++m_round;
 }

@@ -54,7 +54,7 @@ class ParameterServer : public Application
                std::shared_ptr<const dl::BlockPartition> partition, Time phaseTimeout);
 
     /** \return the server's model */
-    const dl::FloatBuffer& GetModel() const
+    const dl::FlatVector& GetModel() const
     {
         return m_replica->Params();
     }
@@ -76,7 +76,6 @@ class ParameterServer : public Application
     Ptr<BlockTransport> m_transport;                       //!< UDP endpoint
     Ptr<PsUdpServerSync> m_udp;                            //!< UDP exchange
     Ptr<StreamTransport> m_stream;                         //!< TCP endpoint
-    dl::FloatBuffer m_sum;                                 //!< TCP: gradient sum of the round
     uint32_t m_round{0};                                   //!< TCP: round being collected
     uint32_t m_blocksIn{0}; //!< TCP: gradient blocks received this round
 };

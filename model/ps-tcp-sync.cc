@@ -60,8 +60,9 @@ PsTcpSync::Stop()
 void
 PsTcpSync::SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& partition,
                       uint32_t self, uint32_t dst, uint32_t round, ModelBlockHeader::Kind kind,
-                      const float* vector)
+                      const dl::FlatVector& vector)
 {
+    std::vector<float> block;
     for (uint32_t b = 0; b < partition.Blocks(); ++b)
     {
         const dl::Slice s = partition.BlockSlice(b);
@@ -78,7 +79,9 @@ PsTcpSync::SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& par
         h.m_block = b;
         h.m_offset = s.offset;
         h.m_count = s.count;
-        stream->Send(dst, h, vector + s.offset);
+        block.resize(s.count);
+        vector.Read(s, block.data());
+        stream->Send(dst, h, block.data());
     }
 }
 
@@ -89,7 +92,7 @@ PsTcpSync::StartExchange(uint32_t round, DoneCallback done)
     m_done = done;
     m_blocksIn = 0;
     SendVector(m_stream, *m_partition, m_self, m_transport->GetPeerCount() - 1, round,
-               ModelBlockHeader::GRADIENT, m_replica->Gradient().data());
+               ModelBlockHeader::GRADIENT, m_replica->Gradient());
 }
 
 void
@@ -97,7 +100,7 @@ PsTcpSync::Receive(const ModelBlockHeader& h, const float* data)
 {
     NS_ABORT_MSG_UNLESS(h.m_round == m_round && h.m_kind == ModelBlockHeader::MODEL,
                         "worker " << m_self << ": unexpected message from the server");
-    std::memcpy(m_replica->Params().data() + h.m_offset, data, h.m_count * sizeof(float));
+    m_replica->Params().Write(dl::Slice{h.m_offset, h.m_count}, data);
     const uint32_t nonEmpty = m_partition->NonEmptyBlocks();
     if (++m_blocksIn == nonEmpty)
     {

@@ -41,7 +41,7 @@ class PsTcpSync : public SyncAlgorithm
      */
     static void SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& partition,
                            uint32_t self, uint32_t dst, uint32_t round, ModelBlockHeader::Kind kind,
-                           const float* vector);
+                           const dl::FlatVector& vector);
 
   protected:
     void DoDispose() override;

@@ -83,22 +83,21 @@ PsUdpSync::SendPhase(uint32_t phase)
 {
     for (uint32_t b = 0; phase == 0 && b < m_partition->Blocks(); ++b)
     {
-        Send(Server(), phase, b, m_replica->Gradient().data());
+        Send(Server(), phase, b, m_replica->Gradient());
     }
 }
 
 void
 PsUdpSync::CombinePhase(uint32_t phase)
 {
-    float* x = m_replica->Params().data();
+    dl::FlatVector& x = m_replica->Params();
     for (uint32_t b = 0; phase == 1 && b < m_partition->Blocks(); ++b)
     {
         for (uint32_t u = 0; u < m_partition->Units(b); ++u)
         {
             if (const float* model = ArrivedUnit(phase, Server(), b, u))
             {
-                const dl::Slice s = m_partition->UnitSlice(b, u);
-                std::memcpy(x + s.offset, model, s.count * sizeof(float));
+                x.Write(m_partition->UnitSlice(b, u), model);
             }
         }
     }
@@ -165,7 +164,7 @@ PsUdpServerSync::SendPhase(uint32_t phase)
     {
         for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
         {
-            Send(w, phase, b, m_replica->Params().data());
+            Send(w, phase, b, m_replica->Params());
         }
     }
 }
@@ -179,7 +178,7 @@ PsUdpServerSync::CombinePhase(uint32_t phase)
     }
     // Average each unit over the gradients that arrived (none: no gradient for that unit).
     const uint32_t workers = m_transport->GetPeerCount() - 1;
-    float* g = m_replica->Gradient().data();
+    dl::FlatVector& g = m_replica->Gradient();
     for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
     {
         for (uint32_t u = 0; u < m_partition->Units(b); ++u)
@@ -192,11 +191,10 @@ PsUdpServerSync::CombinePhase(uint32_t phase)
                     m_arrived.push_back(grad);
                 }
             }
-            const dl::Slice s = m_partition->UnitSlice(b, u);
-            dl::MeanOf(m_arrived, s.count, g + s.offset);
+            g.MeanOf(m_partition->UnitSlice(b, u), m_arrived);
         }
     }
-    m_replica->ApplyGradient(g, m_job->GetLearningRate(GetRound()));
+    m_replica->ApplyGradient(m_job->GetLearningRate(GetRound()));
 }
 
 void

@@ -71,7 +71,9 @@ RingAllreduceSync::SendStep(uint8_t phase, uint32_t step, uint32_t block)
     h.m_chunkCount = m_workers - 1;
     h.m_offset = s.offset;
     h.m_count = s.count;
-    m_stream->Send((m_self + 1) % m_workers, h, m_replica->Gradient().data() + s.offset);
+    m_sendBlock.resize(s.count);
+    m_replica->Gradient().Read(s, m_sendBlock.data());
+    m_stream->Send((m_self + 1) % m_workers, h, m_sendBlock.data());
 }
 
 void
@@ -113,15 +115,14 @@ RingAllreduceSync::Pump()
         const ModelBlockHeader& h = m.header;
         NS_ABORT_MSG_UNLESS(h.m_round == m_round && h.m_phase == m_phase && h.m_chunk == m_step,
                             "ring order broken at worker " << m_self);
-        float* g = m_replica->Gradient().data() + h.m_offset;
-        dl::VectorView block(g, h.m_count);
+        const dl::Slice block{h.m_offset, h.m_count};
         if (m_phase == 0)
         {
-            block += dl::ConstVectorView(m.data.data(), h.m_count); // reduce
+            m_replica->Gradient().Add(block, m.data.data()); // reduce
         }
         else
         {
-            block = dl::ConstVectorView(m.data.data(), h.m_count); // gather the reduced block
+            m_replica->Gradient().Write(block, m.data.data()); // gather the reduced block
         }
         const uint32_t received = h.m_block;
         m_inbox.pop_front();
@@ -146,9 +147,8 @@ void
 RingAllreduceSync::Finish()
 {
     m_active = false;
-    dl::FloatBuffer& g = m_replica->Gradient();
-    dl::VectorView(g.data(), Eigen::Index(g.size())) *= 1.0f / float(m_workers);
-    m_replica->ApplyGradient(g.data(), m_lr);
+    m_replica->Gradient().Scale(1.0f / float(m_workers));
+    m_replica->ApplyGradient(m_lr);
     m_phaseEndTrace(m_round, 0, 0, 0, false);
     m_done();
 }

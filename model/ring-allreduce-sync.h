@@ -57,14 +57,15 @@ class RingAllreduceSync : public SyncAlgorithm
     /// The ring is complete: average and step.
     void Finish();
 
-    Ptr<StreamTransport> m_stream; //!< TCP to the neighbours
-    std::deque<Message> m_inbox;   //!< received, not yet processed
-    uint32_t m_round{0};           //!< round in progress
-    bool m_active{false};          //!< an exchange runs
-    uint8_t m_phase{0};            //!< 0: reduce-scatter, 1: all-gather
-    uint32_t m_step{0};            //!< step within the phase
-    float m_lr{0.0f};              //!< learning rate of the round
-    DoneCallback m_done;           //!< to call when the round's exchange is over
+    Ptr<StreamTransport> m_stream;  //!< TCP to the neighbours
+    std::deque<Message> m_inbox;    //!< received, not yet processed
+    std::vector<float> m_sendBlock; //!< the block being sent, in host memory
+    uint32_t m_round{0};            //!< round in progress
+    bool m_active{false};           //!< an exchange runs
+    uint8_t m_phase{0};             //!< 0: reduce-scatter, 1: all-gather
+    uint32_t m_step{0};             //!< step within the phase
+    float m_lr{0.0f};               //!< learning rate of the round
+    DoneCallback m_done;            //!< to call when the round's exchange is over
 };
 
 } // namespace ns3

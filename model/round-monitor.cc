@@ -119,7 +119,7 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
     {
         auto& snaps = m_snapshots[round];
         snaps.resize(m_workers.size());
-        snaps[worker] = m_workers[worker]->GetReplica().Params();
+        snaps[worker] = m_workers[worker]->GetReplica().Params().ToHost();
     }
     if (++m_workersDone[round] == m_workers.size())
     {

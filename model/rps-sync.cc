@@ -35,10 +35,10 @@ RpsSync::ComputeStep(int batchSize, float lr)
     return m_replica->LocalStep(batchSize, lr);
 }
 
-float*
+dl::FlatVector&
 RpsSync::ExchangeVector()
 {
-    return m_replica->Params().data();
+    return m_replica->Params();
 }
 
 ModelBlockHeader::Kind
@@ -83,7 +83,7 @@ RpsSync::SendPhase(uint32_t phase)
 void
 RpsSync::CombinePhase(uint32_t phase)
 {
-    float* vec = ExchangeVector();
+    dl::FlatVector& vec = ExchangeVector();
     if (phase == ModelBlockHeader::SCATTER)
     {
         // Robust average of my block over the copies that arrived, my own included.
@@ -98,8 +98,7 @@ RpsSync::CombinePhase(uint32_t phase)
                     m_arrived.push_back(copy);
                 }
             }
-            const dl::Slice s = m_partition->UnitSlice(m_self, u);
-            dl::RobustAverage(vec + s.offset, m_arrived, s.count);
+            vec.AverageWith(m_partition->UnitSlice(m_self, u), m_arrived);
         }
         return;
     }
@@ -110,8 +109,7 @@ RpsSync::CombinePhase(uint32_t phase)
         {
             if (const float* avg = ArrivedUnit(phase, b, b, u))
             {
-                const dl::Slice s = m_partition->UnitSlice(b, u);
-                std::memcpy(vec + s.offset, avg, s.count * sizeof(float));
+                vec.Write(m_partition->UnitSlice(b, u), avg);
             }
         }
     }

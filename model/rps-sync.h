@@ -39,7 +39,7 @@ class RpsSync : public BlockExchangeSync
     ModelBlockHeader::Kind ExchangeKind(uint32_t phase) const override;
 
     /** \return the vector the exchange reads and writes (RPS: the parameters) */
-    virtual float* ExchangeVector();
+    virtual dl::FlatVector& ExchangeVector();
 
   private:
     std::vector<const float*> m_arrived; //!< scratch: arrived copies of one unit

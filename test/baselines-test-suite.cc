@@ -41,11 +41,13 @@ class GossipConvergesTestCase : public TestCase
         std::vector<dl::FloatBuffer> start;
         for (const Ptr<LearningWorker>& w : helper.GetWorkers())
         {
-            for (float& x : w->GetReplica().Params())
+            dl::FloatBuffer x(w->GetReplica().Params().Size());
+            for (float& xi : x)
             {
-                x = normal(rng);
+                xi = normal(rng);
             }
-            start.push_back(w->GetReplica().Params());
+            w->GetReplica().Params().FromHost(x);
+            start.push_back(x);
         }
         const auto [mean0, cd0] = MeanAndConsensus(start);
         History history;

@@ -47,7 +47,7 @@ Record(History* history, const std::vector<Ptr<LearningWorker>>* workers, uint32
 {
     auto& row = (*history)[round];
     row.resize(workers->size());
-    row[worker] = (*workers)[worker]->GetReplica().Params();
+    row[worker] = (*workers)[worker]->GetReplica().Params().ToHost();
 }
 
 /// Record every worker's parameters at the end of every round into \p history.

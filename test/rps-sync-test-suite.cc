@@ -75,18 +75,19 @@ class RpsLosslessTestCase : public TestCase
             replicas.push_back(ref->MakeReplica(i));
         }
         const size_t count = ref->GetBackend().ParamCount();
-        dl::FloatBuffer central = replicas[0]->Params();
+        dl::FloatBuffer central = replicas[0]->Params().ToHost();
         dl::SgdOptimizer optimizer(count, 0.9f, 1e-4f);
         for (uint32_t r = 0; r < rounds; ++r)
         {
             dl::FloatBuffer mean(count, 0.0f);
             for (auto& rep : replicas)
             {
-                rep->Params() = central;
+                rep->Params().FromHost(central);
                 rep->ComputeGradient(16);
+                const dl::FloatBuffer g = rep->Gradient().ToHost();
                 for (size_t k = 0; k < count; ++k)
                 {
-                    mean[k] += rep->Gradient()[k] / float(n);
+                    mean[k] += g[k] / float(n);
                 }
             }
             optimizer.Step(central.data(), mean.data(), ref->GetLearningRate(r));
@@ -101,7 +102,8 @@ class RpsLosslessTestCase : public TestCase
                                   "round " << r << ": RPS differs from synchronous SGD");
         }
         // The test can fail: the replicas did move.
-        NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(central, replicas[0]->Params()), 0.0, "training moved");
+        NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(central, replicas[0]->Params().ToHost()), 0.0,
+                              "training moved");
     }
 
     std::string m_syncType;    //!< the algorithm under test
@@ -244,7 +246,7 @@ class RpsChosenDropsTestCase : public TestCase
         {
             auto rep = ref->MakeReplica(i);
             rep->LocalStep(16, ref->GetLearningRate(0));
-            v.push_back(rep->Params());
+            v.push_back(rep->Params().ToHost());
         }
         auto unitLost = [&](uint8_t phase, uint32_t src, uint32_t dst, uint32_t block, uint32_t u) {
             for (uint32_t c = 0; c < partition->Chunks(block); ++c)

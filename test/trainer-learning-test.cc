@@ -7,6 +7,7 @@
 #include "ns3/lr-schedule.h"
 #include "ns3/model-factory.h"
 #include "ns3/replica.h"
+#include "ns3/sgd-optimizer.h"
 #include "ns3/slice-ops.h"
 #include "ns3/synthetic-dataset.h"
 
@@ -104,7 +105,7 @@ TEST_CASE("same seed, same parameters after N steps, bit for bit", "[determinism
         {
             r.LocalStep(16, 0.05f);
         }
-        return r.Params();
+        return r.Params().ToHost();
     };
     const dl::FloatBuffer first = run(9);
     CHECK(run(9) == first);
@@ -124,12 +125,12 @@ TEST_CASE("the synthetic task is learned in a few hundred steps", "[learning]")
         {
             auto backend = MakeCpu(model, train);
             Replica r(*backend, train, ShardIid(train, 1, 1)[0], 1, 2, 0.9f, 0.0f);
-            const double before = backend->Evaluate(r.Params().data(), test).accuracy;
+            const double before = backend->Evaluate(r.Params().ToHost().data(), test).accuracy;
             for (int i = 0; i < 300; ++i)
             {
                 r.LocalStep(32, 0.02f);
             }
-            const EvalResult after = backend->Evaluate(r.Params().data(), test);
+            const EvalResult after = backend->Evaluate(r.Params().ToHost().data(), test);
             INFO(model << ": accuracy " << before << " -> " << after.accuracy);
             CHECK(before < 0.5);
             CHECK(after.accuracy > 0.9);

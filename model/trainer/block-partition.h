@@ -4,6 +4,8 @@
 #ifndef DL_BLOCK_PARTITION_H
 #define DL_BLOCK_PARTITION_H
 
+#include "slice.h"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -11,13 +13,6 @@
 
 namespace dl
 {
-
-/** A slice of the flat parameter vector. */
-struct Slice
-{
-    uint32_t offset{0}; //!< first float
-    uint32_t count{0};  //!< number of floats
-};
 
 /**
  * \ingroup dl-trainer

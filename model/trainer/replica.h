@@ -5,10 +5,10 @@
 #define DL_REPLICA_H
 
 #include "batch-sampler.h"
-#include "sgd-optimizer.h"
 #include "trainer-backend.h"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace dl
@@ -40,28 +40,28 @@ class Replica
      */
     double ComputeGradient(int batchSize);
 
-    /** Apply an SGD step with \p grad (Gradient() or an averaged one). */
-    void ApplyGradient(const float* grad, float lr);
+    /** Apply an SGD step with Gradient() (the local one, or an average written into it). */
+    void ApplyGradient(float lr);
 
-    /** ComputeGradient then ApplyGradient(Gradient()): the local step x <- x - lr * m. */
+    /** ComputeGradient then ApplyGradient: the local step x <- x - lr * m. */
     double LocalStep(int batchSize, float lr);
 
-    /** \return the parameter buffer */
-    FloatBuffer& Params()
+    /** \return the parameters, in the backend's memory */
+    FlatVector& Params()
     {
-        return m_params;
+        return *m_params;
     }
 
-    /** \return the parameter buffer */
-    const FloatBuffer& Params() const
+    /** \return the parameters, in the backend's memory */
+    const FlatVector& Params() const
     {
-        return m_params;
+        return *m_params;
     }
 
-    /** \return the last computed gradient */
-    FloatBuffer& Gradient()
+    /** \return the last computed (or exchanged) gradient, in the backend's memory */
+    FlatVector& Gradient()
     {
-        return m_grad;
+        return *m_grad;
     }
 
     /** \return the number of samples in this replica's shard */
@@ -71,13 +71,15 @@ class Replica
     }
 
   private:
-    TrainerBackend& m_backend; //!< compute
-    FloatBuffer m_params;      //!< flat parameters
-    FloatBuffer m_grad;        //!< flat gradient
-    SgdOptimizer m_optimizer;  //!< optimiser state
-    BatchSampler m_sampler;    //!< minibatch stream
-    FloatBuffer m_x;           //!< minibatch inputs
-    std::vector<int32_t> m_y;  //!< minibatch labels
+    TrainerBackend& m_backend;              //!< compute
+    std::unique_ptr<FlatVector> m_params;   //!< flat parameters
+    std::unique_ptr<FlatVector> m_grad;     //!< flat gradient
+    std::unique_ptr<FlatVector> m_velocity; //!< SGD momentum
+    float m_momentum;                       //!< heavy-ball coefficient
+    float m_weightDecay;                    //!< L2 coefficient
+    BatchSampler m_sampler;                 //!< minibatch stream
+    FloatBuffer m_x;                        //!< minibatch inputs (host)
+    std::vector<int32_t> m_y;               //!< minibatch labels (host)
 };
 
 } // namespace dl

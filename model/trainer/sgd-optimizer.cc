@@ -18,11 +18,18 @@ SgdOptimizer::SgdOptimizer(size_t size, float momentum, float weightDecay)
 void
 SgdOptimizer::Step(float* params, const float* grad, float lr)
 {
-    const Eigen::Index n = Eigen::Index(m_velocity.size());
-    VectorView x(params, n);
-    VectorView m(m_velocity.data(), n);
-    m = m_momentum * m + ConstVectorView(grad, n) + m_weightDecay * x;
-    x -= lr * m;
+    Update(params, m_velocity.data(), grad, m_velocity.size(), lr, m_momentum, m_weightDecay);
+}
+
+void
+SgdOptimizer::Update(float* x, float* m, const float* g, size_t n, float lr, float momentum,
+                     float weightDecay)
+{
+    const Eigen::Index len = Eigen::Index(n);
+    VectorView xv(x, len);
+    VectorView mv(m, len);
+    mv = momentum * mv + ConstVectorView(g, len) + weightDecay * xv;
+    xv -= lr * mv;
 }
 
 } // namespace dl

@@ -32,6 +32,13 @@ class SgdOptimizer
     /** Apply one step in place. */
     void Step(float* params, const float* grad, float lr);
 
+    /**
+     * The update rule on host arrays of \p n floats: params \p x, momentum \p m, gradient
+     * \p g. The CPU reference that every backend's SGD step is checked against.
+     */
+    static void Update(float* x, float* m, const float* g, size_t n, float lr, float momentum,
+                       float weightDecay);
+
   private:
     FloatBuffer m_velocity; //!< momentum buffer
     float m_momentum;       //!< heavy-ball coefficient

@@ -3,6 +3,12 @@
  */
 #include "trainer-backend.h"
 
+#include "sgd-optimizer.h"
+
+#ifdef DL_HAVE_CUDA
+#    include "cuda-backend.h"
+#endif
+
 namespace dl
 {
 
@@ -29,17 +35,31 @@ CpuBackend::Summary() const
     return m_model->Summary();
 }
 
-void
-CpuBackend::InitParams(float* params, uint64_t seed)
+std::unique_ptr<FlatVector>
+CpuBackend::NewVector(size_t size) const
 {
-    m_model->Init(params, seed);
+    return std::make_unique<HostVector>(size);
+}
+
+void
+CpuBackend::InitParams(FlatVector& params, uint64_t seed)
+{
+    m_model->Init(params.Data(), seed);
 }
 
 double
-CpuBackend::LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
-                            float* grad)
+CpuBackend::LossAndGradient(const FlatVector& params, const float* x, const int32_t* y, int batch,
+                            FlatVector& grad)
 {
-    return m_model->LossAndGradient(params, x, y, batch, grad);
+    return m_model->LossAndGradient(params.Data(), x, y, batch, grad.Data());
+}
+
+void
+CpuBackend::SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
+                    float momentum, float weightDecay)
+{
+    SgdOptimizer::Update(params.Data(), velocity.Data(), grad.Data(), params.Size(), lr, momentum,
+                         weightDecay);
 }
 
 EvalResult
@@ -57,7 +77,12 @@ MakeBackend(const std::string& name, std::unique_ptr<SequentialModel> model)
     }
     if (name == "cuda")
     {
-        throw DataError("backend 'cuda' is not available: this build has no CUDA backend");
+#ifdef DL_HAVE_CUDA
+        return MakeCudaBackend(std::move(model));
+#else
+        throw DataError("backend 'cuda' is not available: this build has no CUDA backend (CMake "
+                        "found no CUDA compiler)");
+#endif
     }
     throw DataError("unknown backend '" + name + "' (expected cpu or cuda)");
 }

@@ -5,6 +5,7 @@
 #define DL_TRAINER_BACKEND_H
 
 #include "dataset.h"
+#include "flat-vector.h"
 #include "sequential-model.h"
 
 #include <cstdint>
@@ -33,25 +34,37 @@ class TrainerBackend
     /** \return a human-readable layer summary */
     virtual std::string Summary() const = 0;
 
-    /** Initialise a parameter buffer from \p seed. */
-    virtual void InitParams(float* params, uint64_t seed) = 0;
+    /** \return a zero-filled vector of \p size floats in this backend's memory */
+    virtual std::unique_ptr<FlatVector> NewVector(size_t size) const = 0;
+
+    /** Initialise \p params from \p seed (the same values on every backend). */
+    virtual void InitParams(FlatVector& params, uint64_t seed) = 0;
 
     /**
      * Gradient of the mean minibatch loss.
-     * \param grad receives ParamCount() floats
+     * \param params ParamCount() parameters (this backend's memory)
+     * \param x host inputs [batch x input size]
+     * \param y host labels
+     * \param batch number of samples
+     * \param grad receives ParamCount() floats (this backend's memory)
      * \return the mean minibatch loss
      */
-    virtual double LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
-                                   float* grad)
+    virtual double LossAndGradient(const FlatVector& params, const float* x, const int32_t* y,
+                                   int batch, FlatVector& grad)
         = 0;
 
-    /** Loss and accuracy of \p params over \p data. */
+    /** One SGD step (SgdOptimizer's rule) on this backend's vectors. */
+    virtual void SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
+                         float momentum, float weightDecay)
+        = 0;
+
+    /** Loss and accuracy over \p data of the host parameter array \p params (a measurement). */
     virtual EvalResult Evaluate(const float* params, const Dataset& data) = 0;
 };
 
 /**
  * \ingroup dl-trainer
- * The reference backend: SequentialModel on Eigen.
+ * The reference backend: SequentialModel on Eigen, vectors in host memory.
  */
 class CpuBackend : public TrainerBackend
 {
@@ -62,9 +75,12 @@ class CpuBackend : public TrainerBackend
     std::string Name() const override;
     size_t ParamCount() const override;
     std::string Summary() const override;
-    void InitParams(float* params, uint64_t seed) override;
-    double LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
-                           float* grad) override;
+    std::unique_ptr<FlatVector> NewVector(size_t size) const override;
+    void InitParams(FlatVector& params, uint64_t seed) override;
+    double LossAndGradient(const FlatVector& params, const float* x, const int32_t* y, int batch,
+                           FlatVector& grad) override;
+    void SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
+                 float momentum, float weightDecay) override;
     EvalResult Evaluate(const float* params, const Dataset& data) override;
 
   private:
@@ -72,9 +88,9 @@ class CpuBackend : public TrainerBackend
 };
 
 /**
- * \ingroup dl-trainer
- * Make a backend by name ("cpu"; "cuda" when built with CUDA).
- * \throws DataError for an unknown or unavailable backend, naming the reason
+ * Make the backend called \p name ("cpu" or "cuda") around \p model.
+ * \throws DataError naming the reason when it is unknown or cannot run here (for CUDA: not
+ * built, no device, driver too old: the CUDA runtime's own words)
  */
 std::unique_ptr<TrainerBackend> MakeBackend(const std::string& name,
                                             std::unique_ptr<SequentialModel> model);
