@@ -38,5 +38,9 @@ bad "missing data" "/nonexistent/train-images-idx3-ubyte.gz: no such file" --dat
 bad "bad link rate" "invalid --linkRate" --linkRate=fast
 bad "bad worker count" "invalid --workers" --workers=many
 bad "local with workers" "local trains one worker" --algorithm=local --workers=16
+bad "unknown backend" "unknown backend .tpu." --backend=tpu
+if ! nvidia-smi >/dev/null 2>&1; then # no GPU here: asking for one is an error, not a fallback
+    bad "cuda without a GPU" "backend .cuda." --backend=cuda
+fi
 bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
 exit $fail

@@ -28,6 +28,24 @@ class Conv2dLayer : public Layer
      */
     Conv2dLayer(Shape input, int outChannels, int kernel, int padding);
 
+    /** \return the number of filters */
+    int OutChannels() const
+    {
+        return m_outChannels;
+    }
+
+    /** \return the kernel side */
+    int Kernel() const
+    {
+        return m_kernel;
+    }
+
+    /** \return the zero padding on each side */
+    int Padding() const
+    {
+        return m_padding;
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     size_t ParamCount() const override;

@@ -23,6 +23,12 @@ class DenseLayer : public Layer
      */
     DenseLayer(Shape input, int outputs);
 
+    /** \return the number of output units */
+    int Outputs() const
+    {
+        return m_out;
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     size_t ParamCount() const override;

@@ -26,6 +26,12 @@ class MaxPoolLayer : public Layer
      */
     MaxPoolLayer(Shape input, int size);
 
+    /** \return the window side (and stride) */
+    int Size() const
+    {
+        return m_size;
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     void Forward(const float* params, const float* in, float* out, int batch) override;
