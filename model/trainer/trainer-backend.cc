@@ -80,8 +80,8 @@ MakeBackend(const std::string& name, std::unique_ptr<SequentialModel> model)
 #ifdef DL_HAVE_CUDA
         return MakeCudaBackend(std::move(model));
 #else
-        throw DataError("backend 'cuda' is not available: this build has no CUDA backend (CMake "
-                        "found no CUDA compiler)");
+        throw DataError("backend 'cuda' is not available: this build has no CUDA backend (the "
+                        "out-of-tree CMake build adds it when it finds a CUDA compiler)");
 #endif
     }
     throw DataError("unknown backend '" + name + "' (expected cpu or cuda)");
