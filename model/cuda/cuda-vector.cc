@@ -55,6 +55,10 @@ CudaVector::Write(Slice s, const float* host)
 void
 CudaVector::Stage(Slice s, const std::vector<const float*>& copies)
 {
+    if (copies.empty())
+    {
+        return; // nothing to upload (MeanOf of nothing writes zeros without reading copies)
+    }
     m_hostStage.resize(copies.size() * s.count);
     for (size_t j = 0; j < copies.size(); ++j)
     {
