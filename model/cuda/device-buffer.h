@@ -28,7 +28,10 @@ template<typename T> class DeviceBuffer
     explicit DeviceBuffer(size_t n)
     {
         Reserve(n);
-        Check(cudaMemset(m_data, 0, n * sizeof(T)), "clear buffer");
+        if (n > 0)
+        {
+            Check(cudaMemset(m_data, 0, n * sizeof(T)), "clear buffer");
+        }
     }
 
     ~DeviceBuffer()
@@ -63,13 +66,19 @@ template<typename T> class DeviceBuffer
     void Upload(const T* host, size_t n)
     {
         Reserve(n);
-        Check(cudaMemcpy(m_data, host, n * sizeof(T), cudaMemcpyHostToDevice), "upload");
+        if (n > 0)
+        {
+            Check(cudaMemcpy(m_data, host, n * sizeof(T), cudaMemcpyHostToDevice), "upload");
+        }
     }
 
     /** Copy \p n elements to the host (waits for the kernels before it). */
     void Download(T* host, size_t n) const
     {
-        Check(cudaMemcpy(host, m_data, n * sizeof(T), cudaMemcpyDeviceToHost), "download");
+        if (n > 0)
+        {
+            Check(cudaMemcpy(host, m_data, n * sizeof(T), cudaMemcpyDeviceToHost), "download");
+        }
     }
 
     /** \return the device pointer */
