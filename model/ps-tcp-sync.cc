@@ -5,8 +5,6 @@
 
 #include "ns3/log.h"
 
-#include <cstring>
-
 namespace ns3
 {
 

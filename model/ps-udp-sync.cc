@@ -7,7 +7,6 @@
 #include "ns3/slice-ops.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace ns3
 {

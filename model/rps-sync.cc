@@ -6,8 +6,6 @@
 #include "ns3/log.h"
 #include "ns3/slice-ops.h"
 
-#include <cstring>
-
 namespace ns3
 {
 
