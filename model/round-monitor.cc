@@ -39,6 +39,11 @@ RoundMonitor::GetTypeId()
                             MakeUintegerChecker<uint32_t>())
               .AddAttribute("Progress", "Print a progress line on stderr at every results row.",
                             BooleanValue(false), MakeBooleanAccessor(&RoundMonitor::m_progress),
+                            MakeBooleanChecker())
+              .AddAttribute("StopWhenDone",
+                            "Stop the simulation when every worker has ended the last round "
+                            "(false: leave it to the script, e.g. when other traffic runs on).",
+                            BooleanValue(true), MakeBooleanAccessor(&RoundMonitor::m_stopWhenDone),
                             MakeBooleanChecker());
     return tid;
 }
@@ -128,6 +133,13 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
         if (IsEvalRound(round))
         {
             EmitRow(round);
+        }
+        if (m_stopWhenDone && m_roundsCompleted == m_job->GetTotalRounds())
+        {
+            // The experiment is over. Without this the simulation runs on for as long as TCP
+            // keeps closing connections: under loss a worker's FIN can be retransmitted for
+            // hours of simulated time (seen with ps over tcp at 5% loss).
+            Simulator::Stop();
         }
     }
 }

@@ -24,6 +24,13 @@ check "says where results are" "grep -q 'results: $tmp/a.csv' $tmp/a.out"
 "$bin" "${common[@]}" --seed=6 --output="$tmp/c.csv" >/dev/null 2>&1
 check "other seed, other results" "! cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/c.csv)"
 
+# Under loss a TCP run used to simulate on for hours after its last round (a worker's FIN
+# retransmitted forever): the run must end with the training.
+timeout 60 "$bin" --dataset=synthetic --trainSubset=1024 --testSubset=256 --workers=6 --epochs=2 \
+    --lossRate=0.05 --seed=3 --algorithm=ps --psTransport=tcp --progress=false \
+    --output="$tmp/tcp.csv" >/dev/null 2>&1
+check "a lossy TCP run ends with its training" "[ \$? -eq 0 ] && [ -s $tmp/tcp.csv ]"
+
 bad() {
     local name="$1" pattern="$2"; shift 2
     "$bin" "${common[@]}" --output="$tmp/bad.csv" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
