@@ -66,6 +66,7 @@ BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Repli
         plan.chunksFrom.assign(m_peers, 0);
         plan.firstBlock.assign(m_peers, blocks);
         plan.lastBlock.assign(m_peers, 0);
+        plan.senders.assign(blocks, {});
         for (size_t e = 0; e < plan.expect.size(); ++e)
         {
             const Expectation& x = plan.expect[e];
@@ -82,6 +83,7 @@ BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Repli
             plan.chunksFrom[x.peer] += m_partition->Chunks(x.block);
             plan.firstBlock[x.peer] = std::min(plan.firstBlock[x.peer], x.block);
             plan.lastBlock[x.peer] = std::max(plan.lastBlock[x.peer], x.block);
+            plan.senders[x.block].push_back(x.peer);
         }
     }
     for (auto& slot : m_staging)
@@ -97,6 +99,8 @@ BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Repli
     }
     ResetSlot(0);
     ResetSlot(1);
+    m_sendCopy.resize(m_partition->ParamCount());
+    m_sendRead.assign(blocks, 0);
     m_lastKey.assign(m_peers, 0);
     m_settled.assign(m_peers, 0);
     NS_ABORT_MSG_IF(m_phaseTimeout.IsZero() && m_peers > 1, "PhaseTimeout not set");
@@ -128,10 +132,13 @@ void
 BlockExchangeSync::Send(uint32_t dst, uint32_t phase, uint32_t block, const dl::FlatVector& vector)
 {
     const dl::Slice s = m_partition->BlockSlice(block);
-    m_sendBlock.resize(s.count);
-    vector.Read(s, m_sendBlock.data());
+    if (!m_sendRead[block])
+    {
+        vector.Read(s, m_sendCopy.data() + s.offset);
+        m_sendRead[block] = 1;
+    }
     m_transport->SendBlock(dst, ModelBlockHeader::Phase(phase), ExchangeKind(phase), m_round, block,
-                           m_sendBlock.data());
+                           m_sendCopy.data() + s.offset);
 }
 
 const float*
@@ -153,6 +160,20 @@ BlockExchangeSync::ArrivedUnit(uint32_t phase, uint32_t peer, uint32_t block, ui
            + (unit.offset - m_partition->BlockSlice(block).offset);
 }
 
+const std::vector<const float*>&
+BlockExchangeSync::ArrivedCopies(uint32_t phase, uint32_t block, uint32_t u)
+{
+    m_arrived.clear();
+    for (uint32_t peer : m_plans[phase].senders[block])
+    {
+        if (const float* copy = ArrivedUnit(phase, peer, block, u))
+        {
+            m_arrived.push_back(copy);
+        }
+    }
+    return m_arrived;
+}
+
 void
 BlockExchangeSync::StartExchange(uint32_t round, DoneCallback done)
 {
@@ -166,6 +187,7 @@ BlockExchangeSync::StartExchange(uint32_t round, DoneCallback done)
 void
 BlockExchangeSync::BeginPhase(uint32_t phase)
 {
+    std::fill(m_sendRead.begin(), m_sendRead.end(), 0);
     SendPhase(phase);
     m_phase = int32_t(phase);
     m_lastArrival = Simulator::Now();

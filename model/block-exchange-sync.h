@@ -81,7 +81,8 @@ class BlockExchangeSync : public SyncAlgorithm
 
     /**
      * Send every chunk of \p block of \p vector to \p dst in \p phase of the current round.
-     * The block is read out of the vector's memory (the device's, with a GPU) once per call.
+     * A block is read out of the vector's memory (the device's, with a GPU) once per phase,
+     * however many peers it goes to: the vector does not change while a phase is being sent.
      */
     void Send(uint32_t dst, uint32_t phase, uint32_t block, const dl::FlatVector& vector);
     /**
@@ -89,6 +90,12 @@ class BlockExchangeSync : public SyncAlgorithm
      *         or nullptr unless every chunk of the unit arrived
      */
     const float* ArrivedUnit(uint32_t phase, uint32_t peer, uint32_t block, uint32_t u) const;
+    /**
+     * \return the copies of unit \p u of \p block that arrived in \p phase of the current
+     *         round, from every peer expected to send it, in the order of GetExpectations
+     *         (valid until the next call)
+     */
+    const std::vector<const float*>& ArrivedCopies(uint32_t phase, uint32_t block, uint32_t u);
     /** \return the round in progress (or next to start) */
     uint32_t GetRound() const
     {
@@ -115,10 +122,11 @@ class BlockExchangeSync : public SyncAlgorithm
         std::vector<uint32_t> chunksFrom; //!< per peer: chunks expected in all
         std::vector<uint32_t> firstBlock; //!< per peer: first block expected
         std::vector<uint32_t> lastBlock;  //!< per peer: last block expected
-        uint32_t peersExpected{0};        //!< peers with at least one expected block
-        size_t floats{0};                 //!< staging size
-        size_t chunks{0};                 //!< chunk records
-        size_t units{0};                  //!< unit records
+        std::vector<std::vector<uint32_t>> senders; //!< per block: the peers expected to send it
+        uint32_t peersExpected{0};                  //!< peers with at least one expected block
+        size_t floats{0};                           //!< staging size
+        size_t chunks{0};                           //!< chunk records
+        size_t units{0};                            //!< unit records
     };
 
     /** Chunks received in one phase of one round. */
@@ -130,8 +138,6 @@ class BlockExchangeSync : public SyncAlgorithm
         std::vector<uint32_t> from;     //!< chunks seen per peer
     };
 
-    std::vector<float> m_sendBlock; //!< the block being sent, in host memory
-
     void ResetSlot(uint32_t slot);
     void BeginPhase(uint32_t phase);
     void EndPhase(bool timedOut);
@@ -140,19 +146,22 @@ class BlockExchangeSync : public SyncAlgorithm
     bool AnySilentPeer() const;
     void UpdatePeer(uint32_t peer);
 
-    Time m_phaseTimeout;               //!< idle timeout of a phase
-    uint32_t m_peers{0};               //!< endpoints (workers, and a server if any)
-    std::vector<PhasePlan> m_plans;    //!< per phase
-    std::vector<Staging> m_staging[2]; //!< [round parity][phase]
-    uint32_t m_round{0};               //!< the round in progress (or next to start)
-    int32_t m_phase{-1};               //!< the phase in progress, -1 when none
-    Time m_exchangeStart;              //!< when this round's exchange began
-    Time m_lastArrival;                //!< last chunk of the phase (idle-timeout base)
-    std::vector<uint64_t> m_lastKey;   //!< per peer: 1 + latest send-order key received
-    std::vector<uint8_t> m_settled;    //!< per peer: settled in the current phase
-    uint32_t m_settledCount{0};        //!< peers settled in the current phase
-    EventId m_deadline;                //!< the phase timer
-    DoneCallback m_done;               //!< to call when the round's exchange is over
+    Time m_phaseTimeout;                 //!< idle timeout of a phase
+    uint32_t m_peers{0};                 //!< endpoints (workers, and a server if any)
+    std::vector<PhasePlan> m_plans;      //!< per phase
+    std::vector<Staging> m_staging[2];   //!< [round parity][phase]
+    uint32_t m_round{0};                 //!< the round in progress (or next to start)
+    int32_t m_phase{-1};                 //!< the phase in progress, -1 when none
+    Time m_exchangeStart;                //!< when this round's exchange began
+    Time m_lastArrival;                  //!< last chunk of the phase (idle-timeout base)
+    std::vector<uint64_t> m_lastKey;     //!< per peer: 1 + latest send-order key received
+    std::vector<uint8_t> m_settled;      //!< per peer: settled in the current phase
+    uint32_t m_settledCount{0};          //!< peers settled in the current phase
+    EventId m_deadline;                  //!< the phase timer
+    std::vector<float> m_sendCopy;       //!< host copy of the blocks read for the phase's sends
+    std::vector<uint8_t> m_sendRead;     //!< per block: already read in this phase
+    std::vector<const float*> m_arrived; //!< ArrivedCopies' result
+    DoneCallback m_done;                 //!< to call when the round's exchange is over
 };
 
 } // namespace ns3

@@ -4,7 +4,6 @@
 #include "gossip-sync.h"
 
 #include "ns3/log.h"
-#include "ns3/slice-ops.h"
 
 namespace ns3
 {
@@ -92,20 +91,11 @@ void
 GossipSync::CombinePhase(uint32_t phase)
 {
     dl::FlatVector& x = m_replica->Params();
-    const std::vector<uint32_t> neighbours = Neighbours();
     for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
     {
         for (uint32_t u = 0; u < m_partition->Units(b); ++u)
         {
-            m_arrived.clear();
-            for (uint32_t peer : neighbours)
-            {
-                if (const float* copy = ArrivedUnit(phase, peer, b, u))
-                {
-                    m_arrived.push_back(copy);
-                }
-            }
-            x.AverageWith(m_partition->UnitSlice(b, u), m_arrived);
+            x.AverageWith(m_partition->UnitSlice(b, u), ArrivedCopies(phase, b, u));
         }
     }
 }

@@ -40,8 +40,6 @@ class GossipSync : public BlockExchangeSync
   private:
     /** \return the distinct ring neighbours (none for one worker, one for two) */
     std::vector<uint32_t> Neighbours() const;
-
-    std::vector<const float*> m_arrived; //!< scratch: arrived copies of one unit
 };
 
 } // namespace ns3

@@ -6,7 +6,6 @@
 #include "ps-tcp-sync.h"
 
 #include "ns3/enum.h"
-#include "ns3/layer.h"
 #include "ns3/log.h"
 
 #include <algorithm>
@@ -90,10 +89,11 @@ ParameterServer::ReceiveTcp(const ModelBlockHeader& h, const float* data)
     // Every gradient is in: average, step, push the model back.
     sum.Scale(1.0f / float(m_workers));
     m_replica->ApplyGradient(m_job->GetLearningRate(m_round));
+    const dl::FloatBuffer model = m_replica->Params().ToHost();
     for (uint32_t w = 0; w < m_workers; ++w)
     {
         PsTcpSync::SendVector(m_stream, *m_partition, m_workers, w, m_round,
-                              ModelBlockHeader::MODEL, m_replica->Params());
+                              ModelBlockHeader::MODEL, model);
     }
     sum.SetZero();
     m_blocksIn = 0;

@@ -53,12 +53,6 @@ class ParameterServer : public Application
     void Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
                std::shared_ptr<const dl::BlockPartition> partition, Time phaseTimeout);
 
-    /** \return the server's model */
-    const dl::FlatVector& GetModel() const
-    {
-        return m_replica->Params();
-    }
-
   protected:
     void DoDispose() override;
 

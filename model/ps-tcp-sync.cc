@@ -58,9 +58,8 @@ PsTcpSync::Stop()
 void
 PsTcpSync::SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& partition,
                       uint32_t self, uint32_t dst, uint32_t round, ModelBlockHeader::Kind kind,
-                      const dl::FlatVector& vector)
+                      const dl::FloatBuffer& vector)
 {
-    std::vector<float> block;
     for (uint32_t b = 0; b < partition.Blocks(); ++b)
     {
         const dl::Slice s = partition.BlockSlice(b);
@@ -77,9 +76,7 @@ PsTcpSync::SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& par
         h.m_block = b;
         h.m_offset = s.offset;
         h.m_count = s.count;
-        block.resize(s.count);
-        vector.Read(s, block.data());
-        stream->Send(dst, h, block.data());
+        stream->Send(dst, h, vector.data() + s.offset);
     }
 }
 
@@ -90,7 +87,7 @@ PsTcpSync::StartExchange(uint32_t round, DoneCallback done)
     m_done = done;
     m_blocksIn = 0;
     SendVector(m_stream, *m_partition, m_self, m_transport->GetPeerCount() - 1, round,
-               ModelBlockHeader::GRADIENT, m_replica->Gradient());
+               ModelBlockHeader::GRADIENT, m_replica->Gradient().ToHost());
 }
 
 void

@@ -36,12 +36,13 @@ class PsTcpSync : public SyncAlgorithm
     void Stop() override;
 
     /**
-     * Send every block of \p vector to endpoint \p dst as messages of \p kind for \p round.
-     * Shared with the server side.
+     * Send every block of \p vector (the whole vector, in host memory: read it off the device
+     * once, however many endpoints it goes to) to endpoint \p dst as messages of \p kind for
+     * \p round. Shared with the server side.
      */
     static void SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& partition,
                            uint32_t self, uint32_t dst, uint32_t round, ModelBlockHeader::Kind kind,
-                           const dl::FlatVector& vector);
+                           const dl::FloatBuffer& vector);
 
   protected:
     void DoDispose() override;

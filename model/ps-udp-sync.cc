@@ -4,7 +4,6 @@
 #include "ps-udp-sync.h"
 
 #include "ns3/log.h"
-#include "ns3/slice-ops.h"
 
 #include <algorithm>
 
@@ -176,21 +175,12 @@ PsUdpServerSync::CombinePhase(uint32_t phase)
         return;
     }
     // Average each unit over the gradients that arrived (none: no gradient for that unit).
-    const uint32_t workers = m_transport->GetPeerCount() - 1;
     dl::FlatVector& g = m_replica->Gradient();
     for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
     {
         for (uint32_t u = 0; u < m_partition->Units(b); ++u)
         {
-            m_arrived.clear();
-            for (uint32_t w = 0; w < workers; ++w)
-            {
-                if (const float* grad = ArrivedUnit(phase, w, b, u))
-                {
-                    m_arrived.push_back(grad);
-                }
-            }
-            g.MeanOf(m_partition->UnitSlice(b, u), m_arrived);
+            g.MeanOf(m_partition->UnitSlice(b, u), ArrivedCopies(phase, b, u));
         }
     }
     m_replica->ApplyGradient(m_job->GetLearningRate(GetRound()));

@@ -79,8 +79,7 @@ class PsUdpServerSync : public BlockExchangeSync
     /// The round's exchange is over: wait for the next round's first packet.
     void RoundDone();
 
-    Ptr<TrainingJob> m_job;              //!< the experiment
-    std::vector<const float*> m_arrived; //!< scratch: arrived gradients of one unit
+    Ptr<TrainingJob> m_job; //!< the experiment
 };
 
 } // namespace ns3

@@ -3,7 +3,6 @@
  */
 #include "ring-allreduce-sync.h"
 
-#include "ns3/layer.h"
 #include "ns3/log.h"
 
 namespace ns3

@@ -4,7 +4,6 @@
 #include "rps-sync.h"
 
 #include "ns3/log.h"
-#include "ns3/slice-ops.h"
 
 namespace ns3
 {
@@ -87,16 +86,7 @@ RpsSync::CombinePhase(uint32_t phase)
         // Robust average of my block over the copies that arrived, my own included.
         for (uint32_t u = 0; u < m_partition->Units(m_self); ++u)
         {
-            m_arrived.clear();
-            for (uint32_t w = 0; w < m_workers; ++w)
-            {
-                const float* copy = w == m_self ? nullptr : ArrivedUnit(phase, w, m_self, u);
-                if (copy != nullptr)
-                {
-                    m_arrived.push_back(copy);
-                }
-            }
-            vec.AverageWith(m_partition->UnitSlice(m_self, u), m_arrived);
+            vec.AverageWith(m_partition->UnitSlice(m_self, u), ArrivedCopies(phase, m_self, u));
         }
         return;
     }

@@ -40,9 +40,6 @@ class RpsSync : public BlockExchangeSync
 
     /** \return the vector the exchange reads and writes (RPS: the parameters) */
     virtual dl::FlatVector& ExchangeVector();
-
-  private:
-    std::vector<const float*> m_arrived; //!< scratch: arrived copies of one unit
 };
 
 } // namespace ns3

@@ -22,7 +22,8 @@ namespace ns3
  * How workers synchronise their replicas each round. The LearningWorker runs the round loop
  * (local compute, then exchange); a SyncAlgorithm decides what the local compute is, what each
  * phase sends to whom, and how arrivals are combined. It sees the network only through its
- * BlockTransport, and it only decides *what arrived when*: the arithmetic is dl:: slice functions.
+ * BlockTransport, and it only decides *what arrived when*: the arithmetic is the replica's
+ * dl::FlatVector slice operations, which run where the vector lives (host or GPU).
  */
 class SyncAlgorithm : public Object
 {
