@@ -16,7 +16,7 @@ TypeId
 PsTcpSync::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::PsTcpSync")
-                            .SetParent<SyncAlgorithm>()
+                            .SetParent<StreamSync>()
                             .SetGroupName("DistributedLearning")
                             .AddConstructor<PsTcpSync>();
     return tid;
@@ -26,33 +26,10 @@ PsTcpSync::PsTcpSync() = default;
 
 PsTcpSync::~PsTcpSync() = default;
 
-void
-PsTcpSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
-                 std::shared_ptr<const dl::BlockPartition> partition)
-{
-    SyncAlgorithm::Setup(self, transport, replica, partition);
-    m_stream = CreateObject<StreamTransport>();
-    m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses());
-    m_stream->SetReceiveCallback(MakeCallback(&PsTcpSync::Receive, this));
-}
-
 double
 PsTcpSync::ComputeStep(int batchSize, float lr)
 {
     return m_replica->ComputeGradient(batchSize);
-}
-
-uint64_t
-PsTcpSync::GetPacketsSent() const
-{
-    return m_stream->GetSegmentsSent();
-}
-
-void
-PsTcpSync::Stop()
-{
-    SyncAlgorithm::Stop();
-    m_stream->Close();
 }
 
 void
@@ -107,9 +84,8 @@ PsTcpSync::Receive(const ModelBlockHeader& h, const float* data)
 void
 PsTcpSync::DoDispose()
 {
-    m_stream = nullptr;
     m_done = DoneCallback();
-    SyncAlgorithm::DoDispose();
+    StreamSync::DoDispose();
 }
 
 } // namespace ns3

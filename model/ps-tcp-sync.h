@@ -4,8 +4,7 @@
 #ifndef PS_TCP_SYNC_H
 #define PS_TCP_SYNC_H
 
-#include "stream-transport.h"
-#include "sync-algorithm.h"
+#include "stream-sync.h"
 
 namespace ns3
 {
@@ -16,7 +15,7 @@ namespace ns3
  * server, wait for the whole model the server pushes back, and adopt it. Loss costs
  * retransmission time, never a unit. The server is endpoint n; see ParameterServer.
  */
-class PsTcpSync : public SyncAlgorithm
+class PsTcpSync : public StreamSync
 {
   public:
     /**
@@ -28,12 +27,8 @@ class PsTcpSync : public SyncAlgorithm
     PsTcpSync();
     ~PsTcpSync() override;
 
-    void Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
-               std::shared_ptr<const dl::BlockPartition> partition) override;
     double ComputeStep(int batchSize, float lr) override;
     void StartExchange(uint32_t round, DoneCallback done) override;
-    uint64_t GetPacketsSent() const override;
-    void Stop() override;
 
     /**
      * Send every block of \p vector (the whole vector, in host memory: read it off the device
@@ -49,10 +44,9 @@ class PsTcpSync : public SyncAlgorithm
     void Receive(const ModelBlockHeader& header, const float* data) override;
 
   private:
-    Ptr<StreamTransport> m_stream; //!< TCP to the server
-    uint32_t m_round{0};           //!< round in progress
-    uint32_t m_blocksIn{0};        //!< model blocks received this round
-    DoneCallback m_done;           //!< to call when the round's exchange is over
+    uint32_t m_round{0};    //!< round in progress
+    uint32_t m_blocksIn{0}; //!< model blocks received this round
+    DoneCallback m_done;    //!< to call when the round's exchange is over
 };
 
 } // namespace ns3

@@ -16,7 +16,7 @@ TypeId
 RingAllreduceSync::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::RingAllreduceSync")
-                            .SetParent<SyncAlgorithm>()
+                            .SetParent<StreamSync>()
                             .SetGroupName("DistributedLearning")
                             .AddConstructor<RingAllreduceSync>();
     return tid;
@@ -26,34 +26,11 @@ RingAllreduceSync::RingAllreduceSync() = default;
 
 RingAllreduceSync::~RingAllreduceSync() = default;
 
-void
-RingAllreduceSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
-                         std::shared_ptr<const dl::BlockPartition> partition)
-{
-    SyncAlgorithm::Setup(self, transport, replica, partition);
-    m_stream = CreateObject<StreamTransport>();
-    m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses());
-    m_stream->SetReceiveCallback(MakeCallback(&RingAllreduceSync::Receive, this));
-}
-
 double
 RingAllreduceSync::ComputeStep(int batchSize, float lr)
 {
     m_lr = lr;
     return m_replica->ComputeGradient(batchSize);
-}
-
-uint64_t
-RingAllreduceSync::GetPacketsSent() const
-{
-    return m_stream->GetSegmentsSent();
-}
-
-void
-RingAllreduceSync::Stop()
-{
-    SyncAlgorithm::Stop();
-    m_stream->Close();
 }
 
 void
@@ -155,10 +132,9 @@ RingAllreduceSync::Finish()
 void
 RingAllreduceSync::DoDispose()
 {
-    m_stream = nullptr;
     m_inbox.clear();
     m_done = DoneCallback();
-    SyncAlgorithm::DoDispose();
+    StreamSync::DoDispose();
 }
 
 } // namespace ns3

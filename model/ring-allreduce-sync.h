@@ -4,8 +4,7 @@
 #ifndef RING_ALLREDUCE_SYNC_H
 #define RING_ALLREDUCE_SYNC_H
 
-#include "stream-transport.h"
-#include "sync-algorithm.h"
+#include "stream-sync.h"
 
 #include <deque>
 
@@ -19,7 +18,7 @@ namespace ns3
  * step. Every worker ends with the exact average of the n gradients whatever the loss; loss
  * shows up as TCP retransmission time. Then each worker takes its SGD step.
  */
-class RingAllreduceSync : public SyncAlgorithm
+class RingAllreduceSync : public StreamSync
 {
   public:
     /**
@@ -31,12 +30,8 @@ class RingAllreduceSync : public SyncAlgorithm
     RingAllreduceSync();
     ~RingAllreduceSync() override;
 
-    void Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
-               std::shared_ptr<const dl::BlockPartition> partition) override;
     double ComputeStep(int batchSize, float lr) override;
     void StartExchange(uint32_t round, DoneCallback done) override;
-    uint64_t GetPacketsSent() const override;
-    void Stop() override;
 
   protected:
     void DoDispose() override;
@@ -57,7 +52,6 @@ class RingAllreduceSync : public SyncAlgorithm
     /// The ring is complete: average and step.
     void Finish();
 
-    Ptr<StreamTransport> m_stream;  //!< TCP to the neighbours
     std::deque<Message> m_inbox;    //!< received, not yet processed
     std::vector<float> m_sendBlock; //!< the block being sent, in host memory
     uint32_t m_round{0};            //!< round in progress
