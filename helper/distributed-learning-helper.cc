@@ -226,6 +226,7 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
     {
         serverNode.Create(1);
     }
+    Ptr<NetDevice> serverDevice;
     if (m_topology == "star")
     {
         m_switchNodes.Create(1);
@@ -235,7 +236,7 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
         }
         if (serverNode.GetN() > 0)
         {
-            m_endpointDevices.Add(Link(serverNode.Get(0), m_switchNodes.Get(0)).Get(0));
+            serverDevice = Link(serverNode.Get(0), m_switchNodes.Get(0)).Get(0);
         }
         m_hops = 2;
     }
@@ -253,7 +254,7 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
         }
         if (serverNode.GetN() > 0)
         {
-            m_endpointDevices.Add(Link(serverNode.Get(0), m_switchNodes.Get(leaves - 1)).Get(0));
+            serverDevice = Link(serverNode.Get(0), m_switchNodes.Get(leaves - 1)).Get(0);
         }
         for (uint32_t l = 0; l < leaves; ++l)
         {
@@ -265,7 +266,12 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
         m_hops = leaves > 1 ? 4 : 2;
     }
 
+    // Endpoints: the workers 0..n-1, then the server (n) if any.
     m_endpointDevices.Add(m_workerDevices);
+    if (serverDevice)
+    {
+        m_endpointDevices.Add(serverDevice);
+    }
     // TCP settings must be defaults before the stacks (and their sockets) exist.
     Config::SetDefault("ns3::TcpL4Protocol::SocketType",
                        TypeIdValue(TypeId::LookupByName(m_tcpVariant)));
@@ -306,14 +312,11 @@ DistributedLearningHelper::Install(Ptr<TrainingJob> job)
     const uint32_t floats = BlockTransport::FloatsPerPacket(m_mtu);
     m_partition = std::make_shared<const dl::BlockPartition>(job->GetBackend().ParamCount(), n,
                                                              floats, m_granularity);
-    // Endpoints: the workers 0..n-1, then the server (n) if any.
-    std::vector<Ipv4Address> peers(m_endpointDevices.GetN());
-    for (uint32_t d = 0; d < m_endpointDevices.GetN(); ++d)
+    std::vector<Ipv4Address> peers;
+    for (auto it = m_endpointDevices.Begin(); it != m_endpointDevices.End(); ++it)
     {
-        Ptr<NetDevice> dev = m_endpointDevices.Get(d);
-        Ptr<Ipv4> ip = dev->GetNode()->GetObject<Ipv4>();
-        const uint32_t index = (d == 0 && serverNode.GetN() > 0) ? n : d - serverNode.GetN();
-        peers[index] = ip->GetAddress(ip->GetInterfaceForDevice(dev), 0).GetLocal();
+        Ptr<Ipv4> ip = (*it)->GetNode()->GetObject<Ipv4>();
+        peers.push_back(ip->GetAddress(ip->GetInterfaceForDevice(*it), 0).GetLocal());
     }
     const Time autoTimeout = GetAutoPhaseTimeout();
     ApplicationContainer apps;
