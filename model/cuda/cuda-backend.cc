@@ -140,16 +140,16 @@ class CudaBackend : public TrainerBackend
                                   m_model->OutputShape().Size(), gradLogits, m_sampleLoss.Data(),
                                   m_hits.Data());
         cuda::CheckLaunch("softmax cross-entropy");
-        std::vector<double> loss(batch);
-        std::vector<int32_t> hits(batch);
-        m_sampleLoss.Download(loss.data(), loss.size());
-        m_hits.Download(hits.data(), hits.size());
+        m_hostLoss.resize(batch);
+        m_hostHits.resize(batch);
+        m_sampleLoss.Download(m_hostLoss.data(), batch);
+        m_hits.Download(m_hostHits.data(), batch);
         double total = 0.0;
         int hitCount = 0;
         for (int s = 0; s < batch; ++s)
         {
-            total += loss[s];
-            hitCount += hits[s];
+            total += m_hostLoss[s];
+            hitCount += m_hostHits[s];
         }
         if (correct != nullptr)
         {
@@ -166,6 +166,8 @@ class CudaBackend : public TrainerBackend
     cuda::DeviceBuffer<double> m_sampleLoss;        //!< per-sample loss
     cuda::DeviceBuffer<int32_t> m_hits;             //!< per-sample arg-max hit
     cuda::DeviceBuffer<float> m_evalParams;         //!< parameters under evaluation
+    std::vector<double> m_hostLoss;                 //!< per-sample loss, downloaded
+    std::vector<int32_t> m_hostHits;                //!< per-sample hit, downloaded
 };
 
 } // namespace

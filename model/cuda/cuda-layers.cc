@@ -35,28 +35,26 @@ RowMajorGemm(bool transA, bool transB, int m, int n, int k, const float* a, cons
 
 CudaLayer::CudaLayer(const Layer& cpu)
     : Layer(cpu.InputShape())
-    , m_describe(cpu.Describe())
-    , m_output(cpu.OutputShape())
-    , m_params(cpu.ParamCount())
+    , m_cpu(cpu)
 {
 }
 
 std::string
 CudaLayer::Describe() const
 {
-    return m_describe;
+    return m_cpu.Describe();
 }
 
 Shape
 CudaLayer::OutputShape() const
 {
-    return m_output;
+    return m_cpu.OutputShape();
 }
 
 size_t
 CudaLayer::ParamCount() const
 {
-    return m_params;
+    return m_cpu.ParamCount();
 }
 
 CudaDenseLayer::CudaDenseLayer(const Layer& cpu)

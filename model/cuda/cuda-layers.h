@@ -24,7 +24,7 @@ namespace cuda
 class CudaLayer : public Layer
 {
   public:
-    /** \param cpu the layer this one mirrors (its shapes and description are copied) */
+    /** \param cpu the layer this one mirrors, which describes it (must outlive it) */
     explicit CudaLayer(const Layer& cpu);
 
     std::string Describe() const override;
@@ -32,9 +32,7 @@ class CudaLayer : public Layer
     size_t ParamCount() const override;
 
   private:
-    std::string m_describe; //!< the CPU layer's description
-    Shape m_output;         //!< output sample shape
-    size_t m_params;        //!< parameter count
+    const Layer& m_cpu; //!< the CPU layer: shapes, parameter count, description
 };
 
 /** DenseLayer on cuBLAS: y = x W^T + b. */
@@ -110,7 +108,7 @@ class CudaMaxPoolLayer : public CudaLayer
 };
 
 /**
- * \return the device twin of \p cpu
+ * \return the device twin of \p cpu (which must outlive it)
  * \throws DataError for a layer type without a twin
  */
 std::unique_ptr<Layer> MakeCudaLayer(const Layer& cpu);

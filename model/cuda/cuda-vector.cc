@@ -59,6 +59,11 @@ CudaVector::Stage(Slice s, const std::vector<const float*>& copies)
     {
         return; // nothing to upload (MeanOf of nothing writes zeros without reading copies)
     }
+    if (copies.size() == 1)
+    {
+        m_staging.Upload(copies[0], s.count); // no packing needed
+        return;
+    }
     m_hostStage.resize(copies.size() * s.count);
     for (size_t j = 0; j < copies.size(); ++j)
     {

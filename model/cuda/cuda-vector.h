@@ -36,7 +36,8 @@ class CudaVector : public FlatVector
     void MeanOf(Slice s, const std::vector<const float*>& copies) override;
 
   private:
-    /// Upload \p copies (s.count floats each) into m_staging, one after the other.
+    /// Upload \p copies (s.count floats each) into m_staging, one after the other (packed on
+    /// the host first when there are several: one transfer instead of one per copy).
     void Stage(Slice s, const std::vector<const float*>& copies);
 
     size_t m_size;                  //!< floats
