@@ -14,13 +14,14 @@
 
 #include "ns3/core-module.h"
 #include "ns3/distributed-learning-module.h"
+#include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <iostream>
-#include <map>
+#include <set>
 
 using namespace ns3;
 
@@ -76,6 +77,7 @@ main(int argc, char* argv[])
     std::string topology = "star";
     uint32_t workersPerLeaf = 4;
     uint32_t spines = 2;
+    uint32_t fatTreeK = 0;
     std::string linkRate = "10Gbps";
     std::string linkDelay = "5us";
     std::string queueSize = "1000p";
@@ -104,9 +106,11 @@ main(int argc, char* argv[])
     cmd.AddValue("burstLength", "mean loss burst length in packets (burst, gilbert-elliott)",
                  burstLength);
     cmd.AddValue("granularity", "aggregation unit: packet | block", granularity);
-    cmd.AddValue("topology", "star | leaf-spine", topology);
+    cmd.AddValue("topology", "star | leaf-spine | fat-tree", topology);
     cmd.AddValue("workersPerLeaf", "leaf-spine: workers per leaf switch", workersPerLeaf);
     cmd.AddValue("spines", "leaf-spine: spine switches", spines);
+    cmd.AddValue("fatTreeK", "fat-tree: arity k, even (0: the smallest that holds the hosts)",
+                 fatTreeK);
     cmd.AddValue("linkRate", "rate of every link", linkRate);
     cmd.AddValue("linkDelay", "propagation delay of every link", linkDelay);
     cmd.AddValue("queueSize", "switch port queue size (packets 'Np' or bytes 'NB')", queueSize);
@@ -139,14 +143,9 @@ main(int argc, char* argv[])
     cmd.AddValue("progress", "print a progress line per results row on stderr", progress);
     cmd.Parse(argc, argv);
 
-    const std::map<std::string, std::string> syncTypes
-        = {{"rps", "ns3::RpsSync"},
-           {"allreduce", "ns3::AllreduceSync"},
-           {"gossip", "ns3::GossipSync"},
-           {"ring-allreduce", "ns3::RingAllreduceSync"},
-           {"ps", psTransport == "tcp" ? "ns3::PsTcpSync" : "ns3::PsUdpSync"},
-           {"local", "ns3::RpsSync"}};
-    Check(syncTypes.count(algorithm) == 1,
+    const std::set<std::string> algorithms = {"rps", "allreduce", "ring-allreduce",
+                                              "ps",  "gossip",    "local"};
+    Check(algorithms.count(algorithm) == 1,
           "unknown or unavailable --algorithm '" + algorithm
               + "' (available: rps, allreduce, ring-allreduce, ps, gossip, local)");
     Check(psTransport == "udp" || psTransport == "tcp",
@@ -160,9 +159,11 @@ main(int argc, char* argv[])
     Check(burstLength >= 1.0, "--burstLength must be at least 1");
     Check(granularity == "packet" || granularity == "block",
           "unknown --granularity '" + granularity + "' (expected packet or block)");
-    Check(topology == "star" || topology == "leaf-spine",
-          "unknown --topology '" + topology + "' (expected star or leaf-spine)");
+    Check(topology == "star" || topology == "leaf-spine" || topology == "fat-tree",
+          "unknown --topology '" + topology + "' (expected star, leaf-spine or fat-tree)");
     Check(workersPerLeaf >= 1 && spines >= 1, "--workersPerLeaf and --spines must be at least 1");
+    Check(fatTreeK == 0 || (fatTreeK >= 2 && fatTreeK % 2 == 0 && fatTreeK <= 64),
+          "--fatTreeK must be 0 (automatic) or even in [2, 64]");
     Check(mtu >= 100 && mtu <= 65535, "--mtu must lie in [100, 65535]");
     Check(!output.empty(), "--output must name a file");
     if (!workers.empty())
@@ -197,10 +198,16 @@ main(int argc, char* argv[])
               && !timeout.IsStrictlyNegative(),
           "times must not be negative");
 
+    TypeId tcpTid;
+    Check(TypeId::LookupByNameFailSafe(tcpVariant, &tcpTid) &&
+              StreamTransport::IsCongestionControl(tcpTid),
+          "--tcpVariant '" + tcpVariant +
+              "' is not a TCP congestion control (e.g. ns3::TcpNewReno, ns3::TcpCubic)");
+    const Time minRto = ParseValue<TimeValue>("--tcpMinRto", tcpMinRto).Get();
+
     RngSeedManager::SetSeed(uint32_t(cfg.seed ? cfg.seed : 1));
     RngSeedManager::SetRun(run);
-    const uint64_t userSeed = cfg.seed;
-    cfg.seed = dl::MixSeed(cfg.seed, dl::SeedStream::INIT, run); // the trainer follows the run too
+    cfg.run = run;
 
     Ptr<TrainingJob> job;
     try
@@ -212,42 +219,55 @@ main(int argc, char* argv[])
         Fail(e.what());
     }
 
-    DistributedLearningHelper helper;
-    helper.SetTopology(topology);
-    helper.SetLeafSpineShape(workersPerLeaf, spines);
-    helper.SetLinkRate(rate);
-    helper.SetLinkDelay(delay);
-    helper.SetQueueSize(queue);
-    helper.SetMtu(mtu);
-    helper.SetLoss(lossModel, lossRate);
-    helper.SetBurstLength(burstLength);
-    helper.SetLossPlacement(lossPlacement);
-    helper.SetGranularity(granularity == "block" ? dl::BlockPartition::BLOCK
-                                                 : dl::BlockPartition::PACKET);
-    helper.SetSyncType(syncTypes.at(algorithm));
-    TypeId tcpTid;
-    Check(TypeId::LookupByNameFailSafe(tcpVariant, &tcpTid),
-          "unknown --tcpVariant '" + tcpVariant + "' (e.g. ns3::TcpNewReno, ns3::TcpCubic)");
-    helper.SetTcp(tcpVariant, ParseValue<TimeValue>("--tcpMinRto", tcpMinRto).Get());
-    if (algorithm == "ps")
+    // The network: a standard fabric of hosts (the workers, then the server for ps).
+    const bool withServer = algorithm == "ps";
+    FabricHelper fabric;
+    fabric.SetTopology(topology);
+    fabric.SetLeafSpineShape(workersPerLeaf, spines);
+    fabric.SetFatTreeK(fatTreeK);
+    fabric.SetLinkRate(rate);
+    fabric.SetLinkDelay(delay);
+    fabric.SetQueueSize(queue);
+    fabric.SetMtu(mtu);
+    NodeContainer hosts = fabric.Create(cfg.workers + (withServer ? 1 : 0));
+    fabric.InstallStack(InternetStackHelper());
+    fabric.AssignIpv4Addresses(Ipv4AddressHelper("10.0.0.0", "255.255.255.252"));
+    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+
+    // Loss: none for a lone worker; else once per path (the hosts' NICs) or on every link.
+    PacketLossHelper loss;
+    if (algorithm != "local")
     {
-        helper.SetParameterServer(psTransport);
+        loss.SetModel(lossModel, lossRate);
+        loss.SetBurstLength(burstLength);
+        loss.Install(lossPlacement == "receiver" ? fabric.GetHostDevices() : fabric.GetDevices());
     }
+
+    // The job.
+    NodeContainer workerNodes;
+    for (uint32_t i = 0; i < cfg.workers; ++i)
+    {
+        workerNodes.Add(hosts.Get(i));
+    }
+    DistributedLearningHelper training;
+    training.SetAlgorithm(algorithm, psTransport);
+    training.SetGranularity(granularity == "block" ? dl::BlockPartition::BLOCK
+                                                   : dl::BlockPartition::PACKET);
+    training.SetTcp(tcpVariant, minRto);
+    training.SetPathEstimate(fabric.GetLinkRate(), fabric.GetMaxPathDelay());
     if (!timeout.IsZero())
     {
-        helper.SetSyncAttribute("PhaseTimeout", TimeValue(timeout));
+        training.SetSyncAttribute("PhaseTimeout", TimeValue(timeout));
     }
-    helper.SetWorkerAttribute("ComputeTime", TimeValue(compute));
-    helper.Install(job);
+    training.SetWorkerAttribute("ComputeTime", TimeValue(compute));
+    training.Install(workerNodes, withServer ? hosts.Get(cfg.workers) : nullptr, job);
 
-    Ptr<RoundMonitor> monitor = CreateObject<RoundMonitor>();
+    Ptr<RoundMonitor> monitor = training.CreateMonitor(&loss);
     monitor->SetAttribute("EvalEvery", UintegerValue(evalEvery));
     monitor->SetAttribute("Progress", BooleanValue(progress));
-    monitor->SetLabels(algorithm, lossRate, userSeed);
-    monitor->Watch(job, helper.GetWorkers());
-    monitor->WatchDevices(helper.GetDevices());
+    monitor->WatchDevices(fabric.GetDevices());
 
-    const auto partition = helper.GetPartition();
+    const auto partition = training.GetPartition();
     if (progress)
     {
         std::cerr << "[dl-train] " << algorithm << ": " << cfg.workers << " workers, " << topology

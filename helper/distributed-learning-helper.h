@@ -6,118 +6,115 @@
 
 #include "ns3/application-container.h"
 #include "ns3/attribute.h"
+#include "ns3/block-partition.h"
 #include "ns3/data-rate.h"
-#include "ns3/error-model.h"
 #include "ns3/learning-worker.h"
-#include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
 #include "ns3/parameter-server.h"
-#include "ns3/queue-size.h"
+#include "ns3/round-monitor.h"
 #include "ns3/training-job.h"
 
 #include <memory>
 #include <string>
 #include <vector>
 
+/**
+ * \defgroup distributed-learning Distributed learning
+ * Distributed training over unreliable networks: workers on ns-3 nodes exchange real model
+ * blocks in real packets while an embedded trainer computes real gradients on real data. RPS
+ * (Yu et al., ICML 2019), AllReduce-SGD, ring AllReduce over TCP, a parameter server and
+ * gossip; helpers for data-centre fabrics, loss placement and installing a job on any nodes.
+ */
+
 namespace ns3
 {
 
+class PacketLossHelper;
+
 /**
  * \ingroup distributed-learning
- * Builds a data-centre topology and installs one LearningWorker per worker node, in the manner
- * of UdpEchoHelper: factories for the worker and its SyncAlgorithm, plus Install().
+ * Installs a training job on any nodes with IPv4, whatever their links and address plan, in
+ * the manner of ns-3's application helpers: factories for the worker, its SyncAlgorithm and
+ * its transports (attributes settable per job), then Install(NodeContainer, job).
  *
- * Topologies: "star" (every worker on its own point-to-point link to one switch node) and
- * "leaf-spine" (workers spread over leaf switches, every leaf linked to every spine, ECMP).
- * Switch ports have DropTail queues of QueueSize, so incast overflows them for real; worker
- * NICs have a large FIFO queue disc in front (a host does not drop its own packets).
- *
- * Loss: an ns-3 ErrorModel per path, at each worker's receiving NIC (default), so that the
- * loss rate is the end-to-end probability that a packet from one worker to another is lost;
- * or on every link direction ("every-link"), where loss compounds per hop.
+ * Peers are found from the nodes themselves: each endpoint's address is the first address of
+ * its node's first non-loopback interface, and packets are sized for the smallest MTU of those
+ * interfaces. Each job uses its own UDP and TCP port (SetPort), so several jobs coexist, and
+ * tags its packets (JobTag), so each job's counters count its own packets only. Nothing global
+ * changes: TCP settings are attributes of the job's own sockets (StreamTransport).
  */
 class DistributedLearningHelper
 {
   public:
+    /** RPS on port 9000, packet granularity. */
     DistributedLearningHelper();
 
-    /** Topology: "star" or "leaf-spine"; aborts on anything else. */
-    void SetTopology(const std::string& topology);
-    /** Leaf-spine shape: workers per leaf switch and number of spine switches. */
-    void SetLeafSpineShape(uint32_t workersPerLeaf, uint32_t spines);
-    /** Rate of every link. */
-    void SetLinkRate(DataRate rate);
-    /** Propagation delay of every link. */
-    void SetLinkDelay(Time delay);
-    /** Size of every switch port's DropTail queue. */
-    void SetQueueSize(QueueSize size);
     /**
-     * IP MTU of every link in bytes (1500; 9000 for jumbo frames). UDP packets carry
-     * BlockTransport::FloatsPerPacket(mtu) floats; TCP segments mtu - TCP_IP_OVERHEAD bytes.
+     * The synchronisation algorithm by name: "rps", "allreduce", "gossip", "ring-allreduce",
+     * "ps" (a parameter server: Install with a server node) or "local" (RPS on one worker:
+     * plain SGD, the reference); also the results' algorithm label. Aborts on another name.
+     * \param psTransport for "ps": "udp" (lossy block exchange) or "tcp" (reliable)
      */
-    void SetMtu(uint32_t mtu);
+    void SetAlgorithm(const std::string& name, const std::string& psTransport = "udp");
+    /** \return the algorithm's name, as the results label it */
+    const std::string& GetAlgorithm() const
+    {
+        return m_algorithm;
+    }
 
-    /**
-     * Bytes of an IP packet that are not TCP payload: IPv4 and TCP headers (20 + 20) and the
-     * timestamp option (12 with padding) that ns-3 puts on every data segment by default.
-     */
-    static constexpr uint32_t TCP_IP_OVERHEAD = 52;
-    /**
-     * Packet loss: model "bernoulli" (RateErrorModel per packet), "burst" (BurstErrorModel with
-     * bursts of BurstLength packets) or "gilbert-elliott"; \p rate is the long-run fraction of
-     * packets the model drops. A rate of 0 installs no error model.
-     */
-    void SetLoss(const std::string& model, double rate);
-    /** Mean burst length (packets) of the burst and gilbert-elliott models. */
-    void SetBurstLength(double packets);
-    /** Where error models sit: "receiver" (default) or "every-link". */
-    void SetLossPlacement(const std::string& placement);
+    /** UDP port of the block exchange and TCP port of the streams (default 9000). */
+    void SetPort(uint16_t port);
     /** Aggregation unit: packet (chunk) or whole block. */
     void SetGranularity(dl::BlockPartition::Granularity granularity);
-    /** The SyncAlgorithm type, e.g. "ns3::RpsSync". */
-    void SetSyncType(const std::string& typeId);
     /**
-     * Add a parameter server node (endpoint n) linked like a worker, running ParameterServer
-     * over "udp" or "tcp". Use with the matching worker sync type (ns3::PsUdpSync or
-     * ns3::PsTcpSync).
-     */
-    void SetParameterServer(const std::string& transport);
-    /**
-     * TCP for the reliable baselines: congestion control (a TypeId name such as
-     * "ns3::TcpNewReno", "ns3::TcpCubic") and minimum retransmission timeout (ns-3's default of
-     * 1 s is a WAN value; datacentre stacks use a few milliseconds). Segment size follows the MTU.
+     * TCP for the reliable baselines, on the job's own sockets: congestion control (a TypeId
+     * name such as "ns3::TcpNewReno", "ns3::TcpCubic") and minimum retransmission timeout.
+     * Segment size follows the MTU. Aborts on a name that is not a TcpCongestionOps.
      */
     void SetTcp(const std::string& variant, Time minRto);
-    /** Set an attribute of every SyncAlgorithm created. */
+    /**
+     * What the derived phase timeout assumes of the network: the rate of a worker's link and
+     * the one-way propagation delay of the longest worker-to-worker path. Without it the rate
+     * is read from the first worker NIC's DataRate attribute (point-to-point, CSMA) and the
+     * delay taken as 100 us; set PhaseTimeout yourself for networks where that is wrong (Wi-Fi).
+     */
+    void SetPathEstimate(DataRate rate, Time oneWayDelay);
+
+    /** Set an attribute of every SyncAlgorithm created (e.g. "PhaseTimeout"). */
     void SetSyncAttribute(const std::string& name, const AttributeValue& value);
-    /** Set an attribute of every LearningWorker created. */
+    /** Set an attribute of every LearningWorker created (e.g. "ComputeTime"). */
     void SetWorkerAttribute(const std::string& name, const AttributeValue& value);
+    /** Set an attribute of every BlockTransport (UDP) created. */
+    void SetTransportAttribute(const std::string& name, const AttributeValue& value);
+    /** Set an attribute of every StreamTransport (TCP) created (e.g. "DelAckTimeout"). */
+    void SetStreamAttribute(const std::string& name, const AttributeValue& value);
 
     /**
-     * Create job->GetConfig().workers worker nodes and the switches, link them, install the
-     * Internet stack, routing, error models and one LearningWorker per worker node.
+     * Install one LearningWorker on every node of \p workers (worker i on node i).
+     * Aborts with a message naming the problem on: a node without IPv4 or without an address, a
+     * node listed twice, a worker count other than the job's, fewer workers than the algorithm
+     * needs, a port already bound on a node, or "ps" without a server node.
      * \return the workers' applications (index i is worker i)
      */
-    ApplicationContainer Install(Ptr<TrainingJob> job);
+    ApplicationContainer Install(NodeContainer workers, Ptr<TrainingJob> job);
+    /**
+     * As Install(workers, job), with a ParameterServer on \p server (endpoint n) for "ps".
+     * \return the workers' applications, then the server's
+     */
+    ApplicationContainer Install(NodeContainer workers, Ptr<Node> server, Ptr<TrainingJob> job);
+
+    /**
+     * A RoundMonitor watching the installed workers, labelled with the algorithm, the job's
+     * seed and worker count, and \p loss's configured rate (0 without one).
+     */
+    Ptr<RoundMonitor> CreateMonitor(const PacketLossHelper* loss = nullptr) const;
 
     /** \return the workers, index i at position i */
     const std::vector<Ptr<LearningWorker>>& GetWorkers() const
     {
         return m_workers;
-    }
-
-    /** \return every NetDevice of the topology (for drop traces) */
-    const NetDeviceContainer& GetDevices() const
-    {
-        return m_devices;
-    }
-
-    /** \return each worker's NIC, index i is worker i */
-    const NetDeviceContainer& GetWorkerDevices() const
-    {
-        return m_workerDevices;
     }
 
     /** \return the parameter server, or null if there is none */
@@ -126,55 +123,34 @@ class DistributedLearningHelper
         return m_server;
     }
 
-    /** \return the worker nodes */
-    const NodeContainer& GetWorkerNodes() const
-    {
-        return m_workerNodes;
-    }
-
     /** \return the shared partition of the parameter vector (after Install) */
     std::shared_ptr<const dl::BlockPartition> GetPartition() const
     {
         return m_partition;
     }
 
-    /** \return the phase timeout derived from model size and link rate */
+    /** \return the phase timeout derived from model size and the path estimate (after Install) */
     Time GetAutoPhaseTimeout() const;
 
   private:
-    /// Link two nodes; returns the two devices (a's first).
-    NetDeviceContainer Link(Ptr<Node> a, Ptr<Node> b);
-    /// A new error model per the loss settings.
-    Ptr<ErrorModel> MakeErrorModel() const;
-    /// Attach error models per the placement.
-    void InstallErrorModels();
+    /// Endpoint addresses (workers, then the server) and the smallest of their MTUs.
+    std::vector<Ipv4Address> DiscoverPeers(const NodeContainer& endpoints, uint32_t* mtu) const;
 
-    std::string m_topology{"star"};       //!< star | leaf-spine
-    uint32_t m_workersPerLeaf{4};         //!< leaf-spine: workers per leaf
-    uint32_t m_spines{2};                 //!< leaf-spine: spine switches
-    DataRate m_linkRate{"10Gbps"};        //!< every link
-    Time m_linkDelay{MicroSeconds(5)};    //!< every link
-    QueueSize m_queueSize{"1000p"};       //!< switch port queues
-    uint32_t m_mtu{1500};                 //!< IP MTU
-    std::string m_lossModel{"bernoulli"}; //!< loss model
-    double m_lossRate{0.0};               //!< long-run loss fraction
-    double m_burstLength{4.0};            //!< mean burst length
-    std::string m_placement{"receiver"};  //!< receiver | every-link
+    std::string m_algorithm{"rps"}; //!< results label
+    std::string m_psTransport;      //!< "udp" or "tcp" for ps, else empty
+    uint16_t m_port{9000};          //!< UDP and TCP port
     dl::BlockPartition::Granularity m_granularity{dl::BlockPartition::PACKET}; //!< unit
-    ObjectFactory m_syncFactory;   //!< SyncAlgorithm factory
-    ObjectFactory m_workerFactory; //!< LearningWorker factory
-    uint32_t m_hops{2};            //!< links on a worker-to-worker path
-    std::string m_psTransport;     //!< "udp" or "tcp" with a parameter server, else empty
-    std::string m_tcpVariant{"ns3::TcpNewReno"}; //!< TCP congestion control
-    Time m_tcpMinRto{MilliSeconds(10)};          //!< TCP minimum RTO
-    Ptr<ParameterServer> m_server;               //!< the parameter server, if any
+    DataRate m_pathRate{0};             //!< estimate for the timeout (0: from the NIC)
+    Time m_pathDelay{MicroSeconds(100)}; //!< estimate for the timeout
+    uint32_t m_mtu{0};                  //!< smallest endpoint MTU (after Install)
+    ObjectFactory m_syncFactory;        //!< SyncAlgorithm
+    ObjectFactory m_workerFactory;      //!< LearningWorker
+    ObjectFactory m_transportFactory;   //!< BlockTransport
+    ObjectFactory m_streamFactory;      //!< StreamTransport
 
-    NodeContainer m_workerNodes;                //!< worker nodes
-    NodeContainer m_switchNodes;                //!< switch nodes
-    NetDeviceContainer m_devices;               //!< all devices
-    NetDeviceContainer m_workerDevices;         //!< each worker's NIC, index i is worker i
-    NetDeviceContainer m_endpointDevices;       //!< the workers' NICs and the server's
-    std::vector<Ptr<LearningWorker>> m_workers; //!< installed workers
+    Ptr<TrainingJob> m_job;                                //!< the installed job
+    std::vector<Ptr<LearningWorker>> m_workers;            //!< installed workers
+    Ptr<ParameterServer> m_server;                         //!< the parameter server, if any
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< cut of the vector
 };
 

@@ -29,6 +29,7 @@ AllreduceSync::~AllreduceSync() = default;
 double
 AllreduceSync::ComputeStep(int batchSize, float lr)
 {
+    NS_LOG_FUNCTION(this << batchSize << lr);
     m_lr = lr; // the step itself waits for the averaged gradient
     return m_replica->ComputeGradient(batchSize);
 }

@@ -178,6 +178,7 @@ void
 BlockExchangeSync::StartExchange(uint32_t round, DoneCallback done)
 {
     NS_LOG_FUNCTION(this << round);
+    NS_LOG_FUNCTION(this << round);
     NS_ASSERT(m_phase < 0 && round == m_round);
     m_done = done;
     m_exchangeStart = Simulator::Now();
@@ -187,6 +188,7 @@ BlockExchangeSync::StartExchange(uint32_t round, DoneCallback done)
 void
 BlockExchangeSync::BeginPhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
     std::fill(m_sendRead.begin(), m_sendRead.end(), 0);
     SendPhase(phase);
     m_phase = int32_t(phase);
@@ -289,6 +291,9 @@ BlockExchangeSync::EndPhase(bool timedOut)
             }
         }
     }
+    NS_LOG_INFO("worker " << m_self << " round " << m_round << " phase " << phase << ": " << arrived
+                          << " of " << expected << " units arrived"
+                          << (timedOut ? " (deadline)" : ""));
     m_phaseEndTrace(m_round, uint8_t(phase), expected, arrived, timedOut);
     CombinePhase(phase);
     if (phase + 1 < m_plans.size())

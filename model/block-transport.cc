@@ -3,6 +3,8 @@
  */
 #include "block-transport.h"
 
+#include "job-tag.h"
+
 #include "ns3/log.h"
 #include "ns3/packet.h"
 #include "ns3/udp-socket-factory.h"
@@ -58,10 +60,11 @@ BlockTransport::FloatsPerPacket(uint32_t mtu)
 
 void
 BlockTransport::Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers,
-                      std::shared_ptr<const dl::BlockPartition> partition)
+                      std::shared_ptr<const dl::BlockPartition> partition, uint64_t job)
 {
-    NS_LOG_FUNCTION(this << node << self);
+    NS_LOG_FUNCTION(this << node << self << job);
     m_self = self;
+    m_job = job;
     m_node = node;
     m_addresses = peers;
     m_partition = partition;
@@ -73,7 +76,8 @@ BlockTransport::Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Addre
     m_rxFloats.resize(partition->FloatsPerChunk());
     m_socket = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
     NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
-                    "cannot bind UDP port " << m_port);
+                    "node " << node->GetId() << ": cannot bind UDP port " << m_port
+                            << " (another job on this node uses it? give each job its own port)");
     m_socket->SetRecvCallback(MakeCallback(&BlockTransport::HandleRead, this));
 }
 
@@ -122,6 +126,7 @@ void
 BlockTransport::SendPacket(uint32_t dst, Ptr<Packet> p, const ModelBlockHeader& h)
 {
     p->AddHeader(h);
+    p->AddPacketTag(JobTag(m_job)); // the job's drop counters find its packets by it
     m_txTrace(p);
     if (m_socket->SendTo(p, 0, m_peers[dst]) >= 0)
     {
@@ -190,6 +195,7 @@ BlockTransport::HandleRead(Ptr<Socket> socket)
 void
 BlockTransport::Close()
 {
+    NS_LOG_FUNCTION(this);
     if (m_socket)
     {
         m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());

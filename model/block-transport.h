@@ -65,9 +65,16 @@ class BlockTransport : public Object
      * \param self this worker's index
      * \param peers address of every worker, indexed by worker (own entry unused)
      * \param partition how the vector is cut (shared by all workers)
+     * \param job the TrainingJob id every packet is tagged with (JobTag)
      */
     void Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers,
-               std::shared_ptr<const dl::BlockPartition> partition);
+               std::shared_ptr<const dl::BlockPartition> partition, uint64_t job = 0);
+
+    /** \return the id of the job whose packets this transport carries */
+    uint64_t GetJob() const
+    {
+        return m_job;
+    }
 
     /** Set the handler of valid chunks. */
     void SetReceiveCallback(ReceiveCallback cb);
@@ -137,6 +144,7 @@ class BlockTransport : public Object
 
     uint16_t m_port;                                       //!< UDP port on every worker
     uint32_t m_self{0};                                    //!< this worker
+    uint64_t m_job{0};                                     //!< job id for the JobTag
     Ptr<Socket> m_socket;                                  //!< the UDP socket
     std::vector<InetSocketAddress> m_peers;                //!< endpoint addresses and port
     std::vector<Ipv4Address> m_addresses;                  //!< endpoint addresses

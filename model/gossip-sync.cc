@@ -29,6 +29,7 @@ GossipSync::~GossipSync() = default;
 double
 GossipSync::ComputeStep(int batchSize, float lr)
 {
+    NS_LOG_FUNCTION(this << batchSize << lr);
     return m_replica->LocalStep(batchSize, lr);
 }
 
@@ -78,6 +79,7 @@ GossipSync::GetExpectations(uint32_t phase) const
 void
 GossipSync::SendPhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
     for (uint32_t peer : Neighbours())
     {
         for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
@@ -90,6 +92,7 @@ GossipSync::SendPhase(uint32_t phase)
 void
 GossipSync::CombinePhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
     dl::FlatVector& x = m_replica->Params();
     for (uint32_t b = 0; b < m_partition->Blocks(); ++b)
     {

@@ -6,6 +6,7 @@
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 
 #include <chrono>
@@ -39,6 +40,14 @@ LearningWorker::GetTypeId()
                             "Measured mode: simulated compute time = wall time * this factor.",
                             DoubleValue(1.0), MakeDoubleAccessor(&LearningWorker::m_wallTimeFactor),
                             MakeDoubleChecker<double>(0.0))
+              .AddAttribute("Sync",
+                            "The synchronisation algorithm (set by Setup). Reachable by Config "
+                            "path, e.g. /NodeList/*/ApplicationList/*/$ns3::LearningWorker/Sync/"
+                            "PhaseEnd.",
+                            TypeId::ATTR_GET,
+                            PointerValue(),
+                            MakePointerAccessor(&LearningWorker::m_sync),
+                            MakePointerChecker<SyncAlgorithm>())
               .AddTraceSource("RoundStart", "A round started: worker, round.",
                               MakeTraceSourceAccessor(&LearningWorker::m_roundStartTrace),
                               "ns3::LearningWorker::RoundStartTracedCallback")
@@ -59,6 +68,7 @@ void
 LearningWorker::Setup(Ptr<TrainingJob> job, uint32_t index, Ptr<BlockTransport> transport,
                       Ptr<SyncAlgorithm> sync, std::shared_ptr<const dl::BlockPartition> partition)
 {
+    NS_LOG_FUNCTION(this << index);
     m_job = job;
     m_index = index;
     m_replica = job->MakeReplica(index);
@@ -107,6 +117,7 @@ LearningWorker::StartRound()
 void
 LearningWorker::BeginExchange()
 {
+    NS_LOG_FUNCTION(this << m_index << m_round);
     m_sync->StartExchange(m_round, MakeCallback(&LearningWorker::EndRound, this));
 }
 

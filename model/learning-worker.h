@@ -35,6 +35,13 @@ class LearningWorker : public Application
     };
 
     /**
+     * TracedCallback signature for the start of a round.
+     * \param worker the worker index
+     * \param round the round that starts
+     */
+    typedef void (*RoundStartTracedCallback)(uint32_t worker, uint32_t round);
+
+    /**
      * TracedCallback signature for the end of a round.
      * \param worker the worker index
      * \param round the round that ended

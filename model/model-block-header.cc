@@ -66,6 +66,7 @@ ModelBlockHeader::Serialize(Buffer::Iterator start) const
 uint32_t
 ModelBlockHeader::Deserialize(Buffer::Iterator start)
 {
+    NS_LOG_FUNCTION(this);
     m_valid = false;
     if (start.GetRemainingSize() < SIZE)
     {

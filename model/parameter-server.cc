@@ -7,6 +7,7 @@
 
 #include "ns3/enum.h"
 #include "ns3/log.h"
+#include "ns3/pointer.h"
 
 #include <algorithm>
 
@@ -28,7 +29,13 @@ ParameterServer::GetTypeId()
               .AddAttribute("Transport",
                             "Udp: lossy block exchange (units lost are left out). Tcp: reliable.",
                             EnumValue(UDP), MakeEnumAccessor(&ParameterServer::m_transportKind),
-                            MakeEnumChecker(UDP, "Udp", TCP, "Tcp"));
+                            MakeEnumChecker(UDP, "Udp", TCP, "Tcp"))
+              .AddAttribute("Stream",
+                            "Tcp: the server's TCP endpoint (a default StreamTransport unless the "
+                            "helper gives one).",
+                            PointerValue(),
+                            MakePointerAccessor(&ParameterServer::m_stream),
+                            MakePointerChecker<StreamTransport>());
     return tid;
 }
 
@@ -40,6 +47,7 @@ void
 ParameterServer::Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
                        std::shared_ptr<const dl::BlockPartition> partition, Time phaseTimeout)
 {
+    NS_LOG_FUNCTION(this << phaseTimeout);
     m_job = job;
     m_transport = transport;
     m_partition = partition;
@@ -53,8 +61,12 @@ ParameterServer::Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
         m_udp->Setup(m_workers, transport, m_replica.get(), partition);
         return;
     }
-    m_stream = CreateObject<StreamTransport>();
-    m_stream->Setup(transport->GetNode(), m_workers, transport->GetPeerAddresses());
+    if (!m_stream)
+    {
+        m_stream = CreateObject<StreamTransport>();
+    }
+    m_stream->Setup(transport->GetNode(), m_workers, transport->GetPeerAddresses(),
+                    transport->GetJob());
     m_stream->SetReceiveCallback(MakeCallback(&ParameterServer::ReceiveTcp, this));
     m_replica->Gradient().SetZero();
 }
@@ -62,11 +74,13 @@ ParameterServer::Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
 void
 ParameterServer::StartApplication()
 {
+    NS_LOG_FUNCTION(this);
 }
 
 void
 ParameterServer::StopApplication()
 {
+    NS_LOG_FUNCTION(this);
     m_transport->Close();
     if (m_stream)
     {
@@ -87,6 +101,7 @@ ParameterServer::ReceiveTcp(const ModelBlockHeader& h, const float* data)
         return;
     }
     // Every gradient is in: average, step, push the model back.
+    NS_LOG_INFO("server: round " << m_round << " complete, pushing the model");
     sum.Scale(1.0f / float(m_workers));
     m_replica->ApplyGradient(m_job->GetLearningRate(m_round));
     const dl::FloatBuffer model = m_replica->Params().ToHost();

@@ -26,9 +26,16 @@ PsTcpSync::PsTcpSync() = default;
 
 PsTcpSync::~PsTcpSync() = default;
 
+uint32_t
+PsTcpSync::GetMinWorkers() const
+{
+    return 1; // the server makes the exchange: one worker is a valid (if trivial) job
+}
+
 double
 PsTcpSync::ComputeStep(int batchSize, float lr)
 {
+    NS_LOG_FUNCTION(this << batchSize << lr);
     return m_replica->ComputeGradient(batchSize);
 }
 
@@ -60,6 +67,7 @@ PsTcpSync::SendVector(Ptr<StreamTransport> stream, const dl::BlockPartition& par
 void
 PsTcpSync::StartExchange(uint32_t round, DoneCallback done)
 {
+    NS_LOG_FUNCTION(this << round);
     m_round = round;
     m_done = done;
     m_blocksIn = 0;

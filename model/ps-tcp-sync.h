@@ -28,6 +28,7 @@ class PsTcpSync : public StreamSync
     ~PsTcpSync() override;
 
     double ComputeStep(int batchSize, float lr) override;
+    uint32_t GetMinWorkers() const override;
     void StartExchange(uint32_t round, DoneCallback done) override;
 
     /**

@@ -41,9 +41,16 @@ PsUdpSync::PsUdpSync() = default;
 
 PsUdpSync::~PsUdpSync() = default;
 
+uint32_t
+PsUdpSync::GetMinWorkers() const
+{
+    return 1; // the server makes the exchange: one worker is a valid (if trivial) job
+}
+
 double
 PsUdpSync::ComputeStep(int batchSize, float lr)
 {
+    NS_LOG_FUNCTION(this << batchSize << lr);
     return m_replica->ComputeGradient(batchSize);
 }
 
@@ -79,6 +86,7 @@ PsUdpSync::GetExpectations(uint32_t phase) const
 void
 PsUdpSync::SendPhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
     for (uint32_t b = 0; phase == 0 && b < m_partition->Blocks(); ++b)
     {
         Send(Server(), phase, b, m_replica->Gradient());
@@ -88,6 +96,7 @@ PsUdpSync::SendPhase(uint32_t phase)
 void
 PsUdpSync::CombinePhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
     dl::FlatVector& x = m_replica->Params();
     for (uint32_t b = 0; phase == 1 && b < m_partition->Blocks(); ++b)
     {
@@ -157,6 +166,7 @@ PsUdpServerSync::GetExpectations(uint32_t phase) const
 void
 PsUdpServerSync::SendPhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
     const uint32_t workers = m_transport->GetPeerCount() - 1;
     for (uint32_t w = 0; phase == 1 && w < workers; ++w)
     {
@@ -170,6 +180,7 @@ PsUdpServerSync::SendPhase(uint32_t phase)
 void
 PsUdpServerSync::CombinePhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
     if (phase != 0)
     {
         return;

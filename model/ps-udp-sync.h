@@ -30,6 +30,7 @@ class PsUdpSync : public BlockExchangeSync
     ~PsUdpSync() override;
 
     double ComputeStep(int batchSize, float lr) override;
+    uint32_t GetMinWorkers() const override;
 
   protected:
     uint32_t GetPhaseCount() const override;

@@ -29,6 +29,7 @@ RingAllreduceSync::~RingAllreduceSync() = default;
 double
 RingAllreduceSync::ComputeStep(int batchSize, float lr)
 {
+    NS_LOG_FUNCTION(this << batchSize << lr);
     m_lr = lr;
     return m_replica->ComputeGradient(batchSize);
 }

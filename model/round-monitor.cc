@@ -3,14 +3,17 @@
  */
 #include "round-monitor.h"
 
+#include "job-tag.h"
+
 #include "ns3/slice-ops.h"
 
 #include "ns3/boolean.h"
 #include "ns3/log.h"
-#include "ns3/point-to-point-net-device.h"
 #include "ns3/pointer.h"
+#include "ns3/queue-disc.h"
 #include "ns3/queue.h"
 #include "ns3/simulator.h"
+#include "ns3/traffic-control-layer.h"
 #include "ns3/uinteger.h"
 
 #include <cmath>
@@ -55,8 +58,11 @@ RoundMonitor::~RoundMonitor() = default;
 void
 RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>& workers)
 {
+    NS_LOG_FUNCTION(this << job << workers.size());
+    NS_ABORT_MSG_IF(workers.empty(), "RoundMonitor: no workers to watch");
     m_job = job;
     m_workers = workers;
+    m_seed = job->GetConfig().seed;
     m_wallStart = std::chrono::steady_clock::now();
     for (const Ptr<LearningWorker>& w : workers)
     {
@@ -69,26 +75,36 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
 void
 RoundMonitor::WatchDevices(const NetDeviceContainer& devices)
 {
+    NS_LOG_FUNCTION(this << devices.GetN());
+    NS_ABORT_MSG_UNLESS(m_job, "RoundMonitor: call Watch before WatchDevices");
     for (auto it = devices.Begin(); it != devices.End(); ++it)
     {
-        Ptr<PointToPointNetDevice> dev = DynamicCast<PointToPointNetDevice>(*it);
-        if (!dev)
-        {
-            continue;
-        }
-        // Receive-side error models drop through PhyRxDrop; full queues through the queue.
+        Ptr<NetDevice> dev = *it;
+        // Receive-side error models drop through PhyRxDrop (point-to-point, CSMA).
         dev->TraceConnectWithoutContext("PhyRxDrop", MakeCallback(&RoundMonitor::OnDrop, this));
-        dev->GetQueue()->TraceConnectWithoutContext("Drop",
-                                                    MakeCallback(&RoundMonitor::OnDrop, this));
+        // A full device queue drops through the queue.
+        PointerValue queue;
+        if (dev->GetAttributeFailSafe("TxQueue", queue) && queue.Get<Object>())
+        {
+            queue.Get<Object>()->TraceConnectWithoutContext(
+                "Drop",
+                MakeCallback(&RoundMonitor::OnDrop, this));
+        }
+        // A full queue disc in front of the device (the user's, or ns-3's default one).
+        Ptr<TrafficControlLayer> tc = dev->GetNode()->GetObject<TrafficControlLayer>();
+        if (Ptr<QueueDisc> disc = tc ? tc->GetRootQueueDiscOnDevice(dev) : nullptr)
+        {
+            disc->TraceConnectWithoutContext("Drop",
+                                             MakeCallback(&RoundMonitor::OnQueueDiscDrop, this));
+        }
     }
 }
 
 void
-RoundMonitor::SetLabels(const std::string& algorithm, double lossRate, uint64_t seed)
+RoundMonitor::SetLabels(const std::string& algorithm, double lossRate)
 {
     m_algorithm = algorithm;
     m_lossRate = lossRate;
-    m_seed = seed;
 }
 
 bool
@@ -152,14 +168,24 @@ RoundMonitor::OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint3
 }
 
 void
-RoundMonitor::OnDrop(Ptr<const Packet>)
+RoundMonitor::OnDrop(Ptr<const Packet> packet)
 {
-    ++m_dropped;
+    if (JobTag::IsFromJob(packet, m_job->GetId()))
+    {
+        ++m_dropped;
+    }
+}
+
+void
+RoundMonitor::OnQueueDiscDrop(Ptr<const QueueDiscItem> item)
+{
+    OnDrop(item->GetPacket());
 }
 
 void
 RoundMonitor::EmitRow(uint32_t round)
 {
+    NS_LOG_FUNCTION(this << round);
     std::vector<dl::FloatBuffer> snaps = std::move(m_snapshots[round]);
     m_snapshots.erase(round);
     dl::TrainerBackend& backend = m_job->GetBackend();

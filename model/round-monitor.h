@@ -10,6 +10,7 @@
 #include "ns3/net-device-container.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
+#include "ns3/queue-item.h"
 
 #include <chrono>
 #include <map>
@@ -59,17 +60,25 @@ class RoundMonitor : public Object
     ~RoundMonitor() override;
 
     /**
-     * Connect to every worker's traces.
+     * Connect to every worker's traces. The workers and seed columns come from here.
      * \param job the experiment
      * \param workers the workers, index i at position i
      */
     void Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>& workers);
 
-    /** Count network drops (error models, queue overflow) on these devices. */
+    /**
+     * Count the job's packets dropped on these devices: by a receive error model (PhyRxDrop),
+     * a full device queue (TxQueue) or a full root queue disc. Any device type; a device
+     * without those traces counts nothing. Other traffic's drops, and other jobs', are told
+     * apart by the JobTag and never counted. Call after Watch.
+     */
     void WatchDevices(const NetDeviceContainer& devices);
 
-    /** Values of the label columns (algorithm, workers, loss_rate, seed). */
-    void SetLabels(const std::string& algorithm, double lossRate, uint64_t seed);
+    /**
+     * Values of the algorithm and loss_rate columns (DistributedLearningHelper::CreateMonitor
+     * sets them from its algorithm and the loss helper).
+     */
+    void SetLabels(const std::string& algorithm, double lossRate);
 
     /** \return the rows so far */
     const std::vector<Row>& GetRows() const
@@ -115,6 +124,7 @@ class RoundMonitor : public Object
     void OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived,
                     bool timedOut);
     void OnDrop(Ptr<const Packet> packet);
+    void OnQueueDiscDrop(Ptr<const QueueDiscItem> item);
     bool IsEvalRound(uint32_t round) const;
     void EmitRow(uint32_t round);
     void Diverge(const std::string& what);

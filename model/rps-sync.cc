@@ -29,7 +29,14 @@ RpsSync::~RpsSync() = default;
 double
 RpsSync::ComputeStep(int batchSize, float lr)
 {
+    NS_LOG_FUNCTION(this << batchSize << lr);
     return m_replica->LocalStep(batchSize, lr);
+}
+
+uint32_t
+RpsSync::GetMinWorkers() const
+{
+    return 1; // one worker: local SGD, the reference every multi-worker run is compared with
 }
 
 dl::FlatVector&
@@ -68,6 +75,7 @@ RpsSync::GetExpectations(uint32_t phase) const
 void
 RpsSync::SendPhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
     // Staggered order (self+1, self+2, ...): at any moment each worker receives from one
     // sender, so a synchronised scatter is not an incast by construction.
     for (uint32_t k = 1; k < m_workers; ++k)
@@ -80,6 +88,11 @@ RpsSync::SendPhase(uint32_t phase)
 void
 RpsSync::CombinePhase(uint32_t phase)
 {
+    NS_LOG_FUNCTION(this << phase);
+    NS_LOG_INFO("worker " << m_self << " round " << GetRound() << ": "
+                          << (phase == ModelBlockHeader::SCATTER
+                                  ? "averages its block over the copies that arrived"
+                                  : "takes the owners' averages that arrived"));
     dl::FlatVector& vec = ExchangeVector();
     if (phase == ModelBlockHeader::SCATTER)
     {

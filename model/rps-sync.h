@@ -30,6 +30,7 @@ class RpsSync : public BlockExchangeSync
     ~RpsSync() override;
 
     double ComputeStep(int batchSize, float lr) override;
+    uint32_t GetMinWorkers() const override;
 
   protected:
     uint32_t GetPhaseCount() const override;

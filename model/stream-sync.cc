@@ -3,8 +3,13 @@
  */
 #include "stream-sync.h"
 
+#include "ns3/log.h"
+#include "ns3/pointer.h"
+
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("StreamSync");
 
 NS_OBJECT_ENSURE_REGISTERED(StreamSync);
 
@@ -12,7 +17,15 @@ TypeId
 StreamSync::GetTypeId()
 {
     static TypeId tid
-        = TypeId("ns3::StreamSync").SetParent<SyncAlgorithm>().SetGroupName("DistributedLearning");
+        = TypeId("ns3::StreamSync")
+              .SetParent<SyncAlgorithm>()
+              .SetGroupName("DistributedLearning")
+              .AddAttribute("Stream",
+                            "The worker's TCP endpoint (a default StreamTransport unless the "
+                            "helper gives one). Reachable by Config path: .../Sync/Stream.",
+                            PointerValue(),
+                            MakePointerAccessor(&StreamSync::m_stream),
+                            MakePointerChecker<StreamTransport>());
     return tid;
 }
 
@@ -24,10 +37,21 @@ void
 StreamSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
                   std::shared_ptr<const dl::BlockPartition> partition)
 {
+    NS_LOG_FUNCTION(this << self);
     SyncAlgorithm::Setup(self, transport, replica, partition);
-    m_stream = CreateObject<StreamTransport>();
-    m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses());
+    if (!m_stream)
+    {
+        m_stream = CreateObject<StreamTransport>();
+    }
+    m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses(),
+                    transport->GetJob());
     m_stream->SetReceiveCallback(MakeCallback(&StreamSync::Receive, this));
+}
+
+void
+StreamSync::SetStream(Ptr<StreamTransport> stream)
+{
+    m_stream = stream;
 }
 
 uint64_t
@@ -39,6 +63,7 @@ StreamSync::GetPacketsSent() const
 void
 StreamSync::Stop()
 {
+    NS_LOG_FUNCTION(this);
     SyncAlgorithm::Stop();
     m_stream->Close();
 }

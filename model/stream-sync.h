@@ -32,6 +32,9 @@ class StreamSync : public SyncAlgorithm
     void Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
                std::shared_ptr<const dl::BlockPartition> partition) override;
     uint64_t GetPacketsSent() const override;
+
+    /** Use \p stream (configured, not yet set up) instead of a default StreamTransport. */
+    void SetStream(Ptr<StreamTransport> stream);
     void Stop() override;
 
   protected:

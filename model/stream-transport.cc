@@ -3,12 +3,18 @@
  */
 #include "stream-transport.h"
 
+#include "job-tag.h"
+
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
+#include "ns3/ipv4.h"
 #include "ns3/packet.h"
+#include "ns3/simulator.h"
 #include "ns3/tcp-header.h"
 #include "ns3/tcp-socket-base.h"
-#include "ns3/tcp-socket-factory.h"
+#include "ns3/tcp-congestion-ops.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/object-factory.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -31,21 +37,110 @@ StreamTransport::GetTypeId()
               .AddConstructor<StreamTransport>()
               .AddAttribute("Port", "TCP port every endpoint listens on.", UintegerValue(9001),
                             MakeUintegerAccessor(&StreamTransport::m_port),
-                            MakeUintegerChecker<uint16_t>(1));
+                            MakeUintegerChecker<uint16_t>(1))
+              .AddAttribute("SocketType",
+                            "TCP congestion control of this transport's sockets (a subclass of "
+                            "ns3::TcpCongestionOps). Other sockets on the node keep theirs.",
+                            TypeIdValue(TypeId::LookupByName("ns3::TcpNewReno")),
+                            MakeTypeIdAccessor(&StreamTransport::m_socketType),
+                            MakeTypeIdChecker())
+              .AddAttribute("MinRto",
+                            "Minimum retransmission timeout, also the SYN retry timeout (ns-3's "
+                            "default of 1 s is a WAN value; datacentre stacks use milliseconds).",
+                            TimeValue(MilliSeconds(10)),
+                            MakeTimeAccessor(&StreamTransport::m_minRto),
+                            MakeTimeChecker(Time(0)))
+              .AddAttribute("DelAckTimeout",
+                            "Delayed-ACK timeout (ns-3's 200 ms stalls every message tail at "
+                            "datacentre round-trip times).",
+                            TimeValue(MicroSeconds(100)),
+                            MakeTimeAccessor(&StreamTransport::m_delAckTimeout),
+                            MakeTimeChecker(Time(0)))
+              .AddAttribute("SegmentSize",
+                            "TCP payload per segment in bytes; 0: the node's interface MTU minus "
+                            "IPv4, TCP and timestamp-option headers (TCP_IP_OVERHEAD).",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&StreamTransport::m_segmentSize),
+                            MakeUintegerChecker<uint32_t>());
     return tid;
 }
 
-StreamTransport::StreamTransport() = default;
+StreamTransport::StreamTransport()
+{
+    NS_LOG_FUNCTION(this);
+}
 
 StreamTransport::~StreamTransport() = default;
 
-void
-StreamTransport::Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers)
+bool
+StreamTransport::IsCongestionControl(TypeId tid)
 {
+    if (tid.IsChildOf(TcpCongestionOps::GetTypeId()))
+    {
+        return true;
+    }
+    // ns-3.37 registers TcpCubic with TcpSocketBase as its parent although it is a
+    // TcpCongestionOps; ask an instance (only for that branch: creating arbitrary types, a Node
+    // say, would have side effects).
+    if (!tid.IsChildOf(TcpSocketBase::GetTypeId()) || !tid.HasConstructor())
+    {
+        return false;
+    }
+    ObjectFactory factory;
+    factory.SetTypeId(tid);
+    return DynamicCast<TcpCongestionOps>(factory.Create()) != nullptr;
+}
+
+Ptr<Socket>
+StreamTransport::CreateTcpSocket() const
+{
+    // Through TcpL4Protocol rather than the socket factory, so that the congestion control is
+    // this transport's, not the node-wide ns3::TcpL4Protocol::SocketType default.
+    Ptr<TcpL4Protocol> tcp = m_node->GetObject<TcpL4Protocol>();
+    NS_ABORT_MSG_UNLESS(tcp, "node " << m_node->GetId() << " has no TCP (install the Internet stack)");
+    Ptr<Socket> socket = tcp->CreateSocket(m_socketType);
+    // A segment and its headers must fit the MTU: IPv4 and TCP headers and the timestamp
+    // option every data segment carries. One byte more and IPv4 fragments every segment; once
+    // the 16-bit IP identification wraps, a stale fragment left by a loss can be reassembled
+    // into a new datagram: silently wrong bytes in the stream.
+    socket->SetAttribute("SegmentSize", UintegerValue(m_effectiveSegment));
+    socket->SetAttribute("MinRto", TimeValue(m_minRto));
+    socket->SetAttribute("ConnTimeout", TimeValue(m_minRto));
+    socket->SetAttribute("DelAckTimeout", TimeValue(m_delAckTimeout));
+    // A training job does not give up on a peer: keep retransmitting under heavy loss.
+    socket->SetAttribute("ConnCount", UintegerValue(MAX_RETRIES));
+    socket->SetAttribute("DataRetries", UintegerValue(MAX_RETRIES));
+    return socket;
+}
+
+void
+StreamTransport::Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers,
+                       uint64_t job)
+{
+    NS_LOG_FUNCTION(this << node << self << job);
+    NS_ABORT_MSG_UNLESS(IsCongestionControl(m_socketType),
+                        "StreamTransport: SocketType " << m_socketType.GetName()
+                                                       << " is not a TCP congestion control");
     m_node = node;
     m_self = self;
     m_peers = peers;
-    m_listener = Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
+    m_job = job;
+    m_effectiveSegment = m_segmentSize;
+    if (m_effectiveSegment == 0)
+    {
+        Ptr<Ipv4> ip = node->GetObject<Ipv4>();
+        const int32_t iface = ip->GetInterfaceForAddress(peers.at(self));
+        NS_ABORT_MSG_IF(iface < 0, "endpoint " << self << ": address " << peers.at(self)
+                                               << " is not on its node");
+        const uint16_t mtu = ip->GetMtu(uint32_t(iface));
+        NS_ABORT_MSG_UNLESS(mtu > TCP_IP_OVERHEAD + 4, "MTU " << mtu << " leaves no room for data");
+        m_effectiveSegment = mtu - TCP_IP_OVERHEAD;
+    }
+    m_listener = CreateTcpSocket();
+    // Accepted sockets are forks of the listener and inherit this connection: their ACKs are
+    // tagged and counted too.
+    m_listener->TraceConnectWithoutContext("Tx",
+                                           MakeCallback(&StreamTransport::OnSegmentSent, this));
     NS_ABORT_MSG_IF(m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
                     "cannot bind TCP port " << m_port);
     m_listener->Listen();
@@ -60,8 +155,12 @@ StreamTransport::SetReceiveCallback(ReceiveCallback cb)
 }
 
 void
-StreamTransport::CountSegment(Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>)
+StreamTransport::OnSegmentSent(Ptr<const Packet> packet, const TcpHeader&, Ptr<const TcpSocketBase>)
 {
+    // Every segment of the job's sockets (data, ACKs, handshakes) carries the JobTag, so that
+    // the job's drop counters count its segments and nothing else; packet tags may be added to
+    // a const packet.
+    packet->AddPacketTag(JobTag(m_job));
     ++m_segments;
 }
 
@@ -74,10 +173,10 @@ StreamTransport::Connection(uint32_t dst)
         return it->second;
     }
     Outgoing& out = m_out[dst];
-    out.socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
+    out.socket = CreateTcpSocket();
     out.socket->Bind();
     out.socket->TraceConnectWithoutContext("Tx",
-                                           MakeCallback(&StreamTransport::CountSegment, this));
+                                           MakeCallback(&StreamTransport::OnSegmentSent, this));
     out.socket->SetConnectCallback(MakeCallback(&StreamTransport::Connected, this),
                                    MakeCallback(&StreamTransport::ConnectFailed, this));
     out.socket->SetSendCallback(MakeCallback(&StreamTransport::Flush, this));
@@ -130,6 +229,7 @@ StreamTransport::Flush(Ptr<Socket> socket, uint32_t)
 void
 StreamTransport::Connected(Ptr<Socket> socket)
 {
+    NS_LOG_INFO("endpoint " << m_self << " connected at " << Simulator::Now());
     for (auto& [dst, out] : m_out)
     {
         if (out.socket == socket)
@@ -143,6 +243,7 @@ StreamTransport::Connected(Ptr<Socket> socket)
 void
 StreamTransport::ConnectFailed(Ptr<Socket> socket)
 {
+    NS_LOG_FUNCTION(this << socket);
     NS_FATAL_ERROR("endpoint " << m_self << ": TCP connection failed");
 }
 
@@ -153,8 +254,9 @@ StreamTransport::AcceptRequest(Ptr<Socket>, const Address&)
 }
 
 void
-StreamTransport::Accepted(Ptr<Socket> socket, const Address&)
+StreamTransport::Accepted(Ptr<Socket> socket, const Address& from)
 {
+    NS_LOG_FUNCTION(this << socket << from);
     m_in[socket] = Incoming{};
     socket->SetRecvCallback(MakeCallback(&StreamTransport::HandleRead, this));
 }
@@ -197,6 +299,7 @@ StreamTransport::HandleRead(Ptr<Socket> socket)
 void
 StreamTransport::Close()
 {
+    NS_LOG_FUNCTION(this);
     for (auto& [dst, out] : m_out)
     {
         out.socket->Close();

@@ -8,6 +8,7 @@
 
 #include "ns3/callback.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/nstime.h"
 #include "ns3/node.h"
 #include "ns3/object.h"
 #include "ns3/socket.h"
@@ -28,7 +29,9 @@ class TcpSocketBase;
  * retransmission time (ring AllReduce, TCP parameter server). A message is a ModelBlockHeader
  * followed by header.m_count floats, framed on the byte stream. Each sender opens one connection
  * to each destination it sends to; messages from one sender arrive complete and in order.
- * The congestion control is ns-3's (ns3::TcpL4Protocol::SocketType).
+ * TCP settings (congestion control, minimum RTO, delayed ACK, segment size) are attributes of
+ * the transport and apply to its own sockets only: nothing node-wide or global changes. Every
+ * segment's payload carries a JobTag.
  */
 class StreamTransport : public Object
 {
@@ -46,12 +49,26 @@ class StreamTransport : public Object
     ~StreamTransport() override;
 
     /**
+     * Bytes of an IP packet that are not TCP payload: IPv4 and TCP headers (20 + 20) and the
+     * timestamp option (12 with padding) that ns-3 puts on every data segment by default.
+     */
+    static constexpr uint32_t TCP_IP_OVERHEAD = 52;
+
+    /** Retries (SYN and data) before a connection is given up: a job never gives up a peer. */
+    static constexpr uint32_t MAX_RETRIES = 1000;
+
+    /**
      * Listen on \p node and learn the endpoints' addresses.
      * \param node this endpoint's node
      * \param self this endpoint's index
-     * \param peers every endpoint's address, by index
+     * \param peers every endpoint's address, by index (own entry: this node's address)
+     * \param job the TrainingJob id its segments are tagged with
      */
-    void Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers);
+    void Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Address>& peers,
+               uint64_t job = 0);
+
+    /** \return true if \p tid names a TCP congestion control (usable as SocketType) */
+    static bool IsCongestionControl(TypeId tid);
 
     /** Set the handler of received messages. */
     void SetReceiveCallback(ReceiveCallback cb);
@@ -59,7 +76,10 @@ class StreamTransport : public Object
     /** Queue one message (header and \p header.m_count floats from \p data) to \p dst. */
     void Send(uint32_t dst, const ModelBlockHeader& header, const float* data);
 
-    /** \return TCP segments sent (data and pure ACKs, retransmissions included) */
+    /**
+     * \return TCP segments this endpoint's sockets sent: data, pure ACKs, handshakes,
+     *         retransmissions
+     */
     uint64_t GetSegmentsSent() const
     {
         return m_segments;
@@ -86,6 +106,7 @@ class StreamTransport : public Object
         std::vector<uint8_t> bytes; //!< received, not yet parsed
     };
 
+    Ptr<Socket> CreateTcpSocket() const;
     Outgoing& Connection(uint32_t dst);
     void Flush(Ptr<Socket> socket, uint32_t available);
     void Connected(Ptr<Socket> socket);
@@ -93,10 +114,16 @@ class StreamTransport : public Object
     bool AcceptRequest(Ptr<Socket> socket, const Address& from);
     void Accepted(Ptr<Socket> socket, const Address& from);
     void HandleRead(Ptr<Socket> socket);
-    void CountSegment(Ptr<const Packet> packet, const TcpHeader& header,
-                      Ptr<const TcpSocketBase> s);
+    void OnSegmentSent(Ptr<const Packet> packet, const TcpHeader& header,
+                       Ptr<const TcpSocketBase> s);
 
     uint16_t m_port;                      //!< TCP port on every endpoint
+    TypeId m_socketType;                  //!< congestion control
+    Time m_minRto;                        //!< minimum RTO (and SYN retry timeout)
+    Time m_delAckTimeout;                 //!< delayed-ACK timeout
+    uint32_t m_segmentSize{0};            //!< attribute (0: from the MTU)
+    uint32_t m_effectiveSegment{0};       //!< segment size in use
+    uint64_t m_job{0};                    //!< job id for the JobTag
     Ptr<Node> m_node;                     //!< this endpoint's node
     uint32_t m_self{0};                   //!< this endpoint
     std::vector<Ipv4Address> m_peers;     //!< endpoint addresses

@@ -4,6 +4,7 @@
 #include "sync-algorithm.h"
 
 #include "ns3/log.h"
+#include "ns3/pointer.h"
 
 namespace ns3
 {
@@ -19,6 +20,13 @@ SyncAlgorithm::GetTypeId()
         = TypeId("ns3::SyncAlgorithm")
               .SetParent<Object>()
               .SetGroupName("DistributedLearning")
+              .AddAttribute("Transport",
+                            "The worker's block transport (UDP); set by Setup. Reachable by Config "
+                            "path, e.g. .../$ns3::LearningWorker/Sync/Transport/Tx.",
+                            TypeId::ATTR_GET,
+                            PointerValue(),
+                            MakePointerAccessor(&SyncAlgorithm::m_transport),
+                            MakePointerChecker<BlockTransport>())
               .AddTraceSource("PhaseEnd",
                               "A phase of a round ended: round, phase, units expected, units "
                               "arrived, whether the deadline fired.",
@@ -49,6 +57,12 @@ SyncAlgorithm::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* 
     m_transport->SetReceiveCallback(MakeCallback(&SyncAlgorithm::Receive, this));
 }
 
+uint32_t
+SyncAlgorithm::GetMinWorkers() const
+{
+    return 2;
+}
+
 uint64_t
 SyncAlgorithm::GetPacketsSent() const
 {
@@ -58,6 +72,7 @@ SyncAlgorithm::GetPacketsSent() const
 void
 SyncAlgorithm::Stop()
 {
+    NS_LOG_FUNCTION(this << m_self);
     m_transport->Close();
 }
 

@@ -43,6 +43,16 @@ class SyncAlgorithm : public Object
                                            uint32_t arrived, bool timedOut);
 
     /**
+     * TracedCallback signature for an aggregation unit that did not arrive.
+     * \param round the round
+     * \param phase ModelBlockHeader::Phase
+     * \param block the block
+     * \param unit the unit within the block
+     */
+    typedef void (*UnitLostTracedCallback)(uint32_t round, uint8_t phase, uint32_t block,
+                                           uint32_t unit);
+
+    /**
      * \brief Get the type ID.
      * \return the object TypeId
      */
@@ -69,6 +79,18 @@ class SyncAlgorithm : public Object
 
     /** Run the exchange of \p round; call \p done when it is over. */
     virtual void StartExchange(uint32_t round, DoneCallback done) = 0;
+
+    /**
+     * \return the fewest workers the algorithm works with (2; 1 where one worker alone is
+     *         meaningful, e.g. RPS as local SGD)
+     */
+    virtual uint32_t GetMinWorkers() const;
+
+    /** \return the block transport (UDP) of the worker */
+    Ptr<BlockTransport> GetTransport() const
+    {
+        return m_transport;
+    }
 
     /** \return packets (or TCP segments) this worker's algorithm has sent */
     virtual uint64_t GetPacketsSent() const;

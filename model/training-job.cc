@@ -28,7 +28,13 @@ TrainingJob::GetTypeId()
     return tid;
 }
 
-TrainingJob::TrainingJob() = default;
+TrainingJob::TrainingJob()
+{
+    // Ids tell jobs apart in the packet tags; they never reach the results.
+    static uint64_t nextId = 1;
+    m_id = nextId++;
+    NS_LOG_FUNCTION(this << m_id);
+}
 
 TrainingJob::~TrainingJob() = default;
 
@@ -58,8 +64,13 @@ TrainingJob::Create(const TrainingConfig& c)
     Require(c.weightDecay >= 0, "--weightDecay must not be negative");
     Require(c.nonIidAlpha >= 0, "--nonIidAlpha must not be negative (0 means IID)");
 
+    Require(c.run >= 1, "--run must be at least 1");
+
     Ptr<TrainingJob> job = CreateObject<TrainingJob>();
     job->m_config = c;
+    // The trainer follows the run number too, so runs of one seed are independent replications.
+    const uint64_t seed = dl::MixSeed(c.seed, dl::SeedStream::INIT, c.run);
+    job->m_trainerSeed = seed;
     if (c.dataset == "fashion-mnist")
     {
         const std::string dir = c.dataDir.empty() ? "/usr/share/datasets/fashion-mnist" : c.dataDir;
@@ -76,7 +87,7 @@ TrainingJob::Create(const TrainingConfig& c)
     else if (c.dataset == "synthetic")
     {
         dl::SyntheticConfig sc;
-        sc.seed = c.seed;
+        sc.seed = seed;
         sc.samples = c.trainSubset ? c.trainSubset : 8192;
         job->m_train = dl::MakeSynthetic(sc, 0);
         sc.samples = c.testSubset ? c.testSubset : 2048;
@@ -100,8 +111,8 @@ TrainingJob::Create(const TrainingConfig& c)
                                                                job->m_train.numClasses,
                                                                dl::ParseHiddenSizes(c.hidden)));
     job->m_shards = c.nonIidAlpha > 0
-                        ? dl::ShardDirichlet(job->m_train, c.workers, c.nonIidAlpha, c.seed)
-                        : dl::ShardIid(job->m_train, c.workers, c.seed);
+                        ? dl::ShardDirichlet(job->m_train, c.workers, c.nonIidAlpha, seed)
+                        : dl::ShardIid(job->m_train, c.workers, seed);
     job->m_schedule.kind = dl::LrSchedule::ParseKind(c.lrSchedule);
     job->m_schedule.base = c.learningRate;
     job->m_schedule.warmupSteps = c.warmupRounds;
@@ -114,9 +125,10 @@ TrainingJob::Create(const TrainingConfig& c)
 std::unique_ptr<dl::Replica>
 TrainingJob::MakeReplica(uint32_t worker)
 {
+    NS_LOG_FUNCTION(this << worker);
     return std::make_unique<dl::Replica>(
-        *m_backend, m_train, m_shards.at(worker), m_config.seed,
-        dl::MixSeed(m_config.seed, dl::SeedStream::MINIBATCH, worker), float(m_config.momentum),
+        *m_backend, m_train, m_shards.at(worker), m_trainerSeed,
+        dl::MixSeed(m_trainerSeed, dl::SeedStream::MINIBATCH, worker), float(m_config.momentum),
         float(m_config.weightDecay));
 }
 

@@ -42,7 +42,8 @@ struct TrainingConfig
     double nonIidAlpha{0.0};              //!< 0: IID shards; > 0: Dirichlet(alpha) label skew
     uint32_t trainSubset{0};              //!< use only the first N training samples (0: all)
     uint32_t testSubset{0};               //!< evaluate on the first N test samples (0: all)
-    uint64_t seed{1};                     //!< trainer seed (init, shards, minibatches)
+    uint64_t seed{1};                     //!< the user's seed (results label)
+    uint32_t run{1};                      //!< run number: replications with one seed
 };
 
 /**
@@ -68,6 +69,18 @@ class TrainingJob : public Object
      * \throws dl::DataError with a one-line message naming the problem
      */
     static Ptr<TrainingJob> Create(const TrainingConfig& config);
+
+    /** \return this job's id, unique in the process (tags its packets: JobTag) */
+    uint64_t GetId() const
+    {
+        return m_id;
+    }
+
+    /** \return the seed the trainer draws from: seed and run mixed */
+    uint64_t GetTrainerSeed() const
+    {
+        return m_trainerSeed;
+    }
 
     /** \return the configuration */
     const TrainingConfig& GetConfig() const
@@ -106,6 +119,8 @@ class TrainingJob : public Object
     }
 
   private:
+    uint64_t m_id;                                 //!< unique id
+    uint64_t m_trainerSeed{0};                     //!< seed mixed with the run number
     TrainingConfig m_config;                       //!< what to train
     dl::Dataset m_train;                           //!< training set (standardised)
     dl::Dataset m_test;                            //!< test set (standardised like train)

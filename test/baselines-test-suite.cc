@@ -33,8 +33,8 @@ class GossipConvergesTestCase : public TestCase
     {
         const uint32_t n = 6;
         Ptr<TrainingJob> job = SmallJob(n, 5, 384, 0.0); // 4 rounds per epoch: 20 rounds
-        DistributedLearningHelper helper;
-        helper.SetSyncType("ns3::GossipSync");
+        FabricJob helper;
+        helper.training.SetAlgorithm("gossip");
         helper.Install(job);
         std::mt19937_64 rng(5);
         std::normal_distribution<float> normal;
@@ -51,7 +51,7 @@ class GossipConvergesTestCase : public TestCase
         }
         const auto [mean0, cd0] = MeanAndConsensus(start);
         History history;
-        RecordRounds(helper, &history);
+        RecordRounds(helper.training, &history);
         Simulator::Run();
         Simulator::Destroy();
         NS_TEST_ASSERT_MSG_EQ(history.size(), 20u, "rounds");
@@ -104,13 +104,13 @@ class RingUnderLossTestCase : public TestCase
     {
         RngSeedManager::SetSeed(4);
         Ptr<TrainingJob> job = SmallJob(4, 2, 256); // 8 rounds
-        DistributedLearningHelper helper;
-        helper.SetSyncType("ns3::RingAllreduceSync");
-        helper.SetMtu(300); // many segments per block, so that some are lost
-        helper.SetLoss("bernoulli", lossRate);
+        FabricJob helper;
+        helper.training.SetAlgorithm("ring-allreduce");
+        helper.fabric.SetMtu(300); // many segments per block, so that some are lost
+        helper.loss.SetModel("bernoulli", lossRate);
         helper.Install(job);
         History history;
-        RecordRounds(helper, &history);
+        RecordRounds(helper.training, &history);
         std::map<uint32_t, double> endTimes;
         for (const Ptr<LearningWorker>& w : helper.GetWorkers())
         {

@@ -7,6 +7,7 @@
 
 #include "ns3/core-module.h"
 #include "ns3/distributed-learning-module.h"
+#include "ns3/internet-module.h"
 
 #include <cmath>
 #include <map>
@@ -37,6 +38,42 @@ SmallJob(uint32_t workers, double epochs, uint32_t trainSubset, double learningR
     return TrainingJob::Create(c);
 }
 
+/**
+ * The tests' usual network: a fabric (star unless set) whose hosts are the workers (and the
+ * server, for ps), loss at the hosts' NICs, one job.
+ */
+struct FabricJob
+{
+    FabricHelper fabric;                  //!< the network
+    PacketLossHelper loss;                //!< no loss unless set
+    DistributedLearningHelper training;   //!< the job's install
+
+    /// Build the network and install \p job on it.
+    void Install(Ptr<TrainingJob> job)
+    {
+        const bool ps = training.GetAlgorithm() == "ps";
+        const uint32_t n = job->GetConfig().workers;
+        NodeContainer hosts = fabric.Create(n + (ps ? 1 : 0));
+        fabric.InstallStack(InternetStackHelper());
+        fabric.AssignIpv4Addresses(Ipv4AddressHelper("10.0.0.0", "255.255.255.252"));
+        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+        loss.Install(fabric.GetHostDevices());
+        NodeContainer workers;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            workers.Add(hosts.Get(i));
+        }
+        training.SetPathEstimate(fabric.GetLinkRate(), fabric.GetMaxPathDelay());
+        training.Install(workers, ps ? hosts.Get(n) : nullptr, job);
+    }
+
+    /// \return the workers
+    const std::vector<Ptr<LearningWorker>>& GetWorkers() const
+    {
+        return training.GetWorkers();
+    }
+};
+
 /// Parameters of every worker at the end of every round: [round][worker].
 using History = std::map<uint32_t, std::vector<dl::FloatBuffer>>;
 
@@ -63,11 +100,11 @@ RecordRounds(const DistributedLearningHelper& helper, History* history)
 
 /// Install, run to the end, and return the history.
 inline History
-RunAndRecord(DistributedLearningHelper& helper, Ptr<TrainingJob> job)
+RunAndRecord(FabricJob& net, Ptr<TrainingJob> job)
 {
-    helper.Install(job);
+    net.Install(job);
     History history;
-    RecordRounds(helper, &history);
+    RecordRounds(net.training, &history);
     Simulator::Run();
     Simulator::Destroy();
     return history;

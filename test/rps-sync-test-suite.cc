@@ -30,16 +30,16 @@ class RpsLosslessTestCase : public TestCase
 {
   public:
     /**
-     * \param syncType the SyncAlgorithm under test
-     * \param psTransport "udp" or "tcp" to add a parameter server, else empty
+     * \param algorithm the algorithm under test (DistributedLearningHelper::SetAlgorithm)
+     * \param psTransport "udp" or "tcp" for ps, else empty
      * \param lossRate Bernoulli loss (only for algorithms that must stay exact under loss)
      */
-    RpsLosslessTestCase(const std::string& syncType, const std::string& psTransport = "",
+    RpsLosslessTestCase(const std::string& algorithm, const std::string& psTransport = "",
                         double lossRate = 0.0)
-        : TestCase(syncType + (psTransport.empty() ? "" : " (" + psTransport + ")")
+        : TestCase(algorithm + (psTransport.empty() ? "" : " (" + psTransport + ")")
                    + (lossRate > 0 ? " under loss" : " without loss")
                    + " equals synchronous data-parallel SGD")
-        , m_syncType(syncType)
+        , m_algorithm(algorithm)
         , m_psTransport(psTransport)
         , m_lossRate(lossRate)
     {
@@ -50,18 +50,9 @@ class RpsLosslessTestCase : public TestCase
     {
         const uint32_t n = 4;
         Ptr<TrainingJob> job = SmallJob(n, 1.5, 256); // 4 rounds per epoch: 6 rounds
-        DistributedLearningHelper helper;
-        helper.SetSyncType(m_syncType);
-        if (!m_psTransport.empty())
-        {
-            helper.SetParameterServer(m_psTransport);
-        }
-        helper.SetLoss("bernoulli", m_lossRate);
-        if (!m_psTransport.empty())
-        {
-            helper.SetParameterServer(m_psTransport);
-        }
-        helper.SetLoss("bernoulli", m_lossRate);
+        FabricJob helper;
+        helper.training.SetAlgorithm(m_algorithm, m_psTransport.empty() ? "udp" : m_psTransport);
+        helper.loss.SetModel("bernoulli", m_lossRate);
         History history = RunAndRecord(helper, job);
         const uint32_t rounds = job->GetTotalRounds();
         NS_TEST_ASSERT_MSG_EQ(rounds, 6u, "rounds");
@@ -106,7 +97,7 @@ class RpsLosslessTestCase : public TestCase
                               "training moved");
     }
 
-    std::string m_syncType;    //!< the algorithm under test
+    std::string m_algorithm;   //!< the algorithm under test
     std::string m_psTransport; //!< parameter-server transport, if any
     double m_lossRate;         //!< Bernoulli loss
 };
@@ -126,14 +117,14 @@ class DriftTestCase : public TestCase
 
   private:
     /// Consensus distance per round of a run.
-    static std::vector<double> Consensus(const std::string& syncType)
+    static std::vector<double> Consensus(const std::string& algorithm)
     {
         RngSeedManager::SetSeed(11);
         Ptr<TrainingJob> job = SmallJob(8, 4, 1024); // 8 rounds per epoch: 32 rounds
-        DistributedLearningHelper helper;
-        helper.SetSyncType(syncType);
-        helper.SetLoss("bernoulli", 0.05);
-        helper.SetMtu(300); // 60 floats per packet: many units, so many losses
+        FabricJob helper;
+        helper.training.SetAlgorithm(algorithm);
+        helper.loss.SetModel("bernoulli", 0.05);
+        helper.fabric.SetMtu(300); // 60 floats per packet: many units, so many losses
         History history = RunAndRecord(helper, job);
         std::vector<double> cd;
         for (const auto& [round, replicas] : history)
@@ -155,8 +146,8 @@ class DriftTestCase : public TestCase
 
     void DoRun() override
     {
-        const std::vector<double> allreduce = Consensus("ns3::AllreduceSync");
-        const std::vector<double> rps = Consensus("ns3::RpsSync");
+        const std::vector<double> allreduce = Consensus("allreduce");
+        const std::vector<double> rps = Consensus("rps");
         NS_TEST_ASSERT_MSG_EQ(allreduce.size(), 32u, "rounds");
         const size_t q = allreduce.size() / 4;
         const double arEarly = MeanOf(allreduce, 0, q);
@@ -209,24 +200,24 @@ class RpsChosenDropsTestCase : public TestCase
     {
         const uint32_t n = 3;
         Ptr<TrainingJob> job = SmallJob(n, 0.5, 96); // 2 rounds per epoch: 1 round
-        DistributedLearningHelper helper;
-        helper.SetGranularity(m_granularity);
-        helper.SetMtu(1000); // 235 floats per packet: each ~777-float block is 4 chunks
+        FabricJob helper;
+        helper.training.SetGranularity(m_granularity);
+        helper.fabric.SetMtu(1000); // 235 floats per packet: each ~777-float block is 4 chunks
         helper.Install(job);
         NS_TEST_ASSERT_MSG_EQ(job->GetTotalRounds(), 1u, "one round");
-        auto partition = helper.GetPartition();
+        auto partition = helper.training.GetPartition();
         NS_TEST_ASSERT_MSG_EQ(partition->Chunks(0), 4u, "chunks per block");
 
         // Worker 0 receives 2 x 4 scatter chunks of block 0 and 2 x 4 broadcast chunks.
         Ptr<ReceiveListErrorModel> em = CreateObject<ReceiveListErrorModel>();
         em->SetList({2, 11});
-        Ptr<NetDevice> nic0 = helper.GetWorkerDevices().Get(0);
+        Ptr<NetDevice> nic0 = helper.fabric.GetHostDevices().Get(0);
         nic0->SetAttribute("ReceiveErrorModel", PointerValue(em));
         std::set<Drop> drops;
         nic0->TraceConnectWithoutContext("PhyRxDrop", MakeBoundCallback(&OnDrop, &drops, 0u));
 
         History history;
-        RecordRounds(helper, &history);
+        RecordRounds(helper.training, &history);
         Simulator::Run();
         Simulator::Destroy();
         NS_TEST_ASSERT_MSG_EQ(drops.size(), 2u, "two packets dropped");
@@ -348,12 +339,12 @@ class RpsArrivalRateTestCase : public TestCase
         const double p = 0.1;
         RngSeedManager::SetSeed(3);
         Ptr<TrainingJob> job = SmallJob(4, 4, 1024); // 16 rounds per epoch: 64 rounds
-        DistributedLearningHelper helper;
-        helper.SetGranularity(m_granularity);
-        helper.SetMtu(700); // 160 floats per packet: each ~583-float block is 4 chunks
-        helper.SetLoss("bernoulli", p);
+        FabricJob helper;
+        helper.training.SetGranularity(m_granularity);
+        helper.fabric.SetMtu(700); // 160 floats per packet: each ~583-float block is 4 chunks
+        helper.loss.SetModel("bernoulli", p);
         helper.Install(job);
-        const uint32_t k = helper.GetPartition()->Chunks(0);
+        const uint32_t k = helper.training.GetPartition()->Chunks(0);
         NS_TEST_ASSERT_MSG_EQ(k, 4u, "chunks per block");
         uint64_t expected = 0;
         uint64_t arrived = 0;
@@ -392,14 +383,14 @@ class RpsSyncTestSuite : public TestSuite
     RpsSyncTestSuite()
         : TestSuite("dl-rps-sync", SYSTEM)
     {
-        AddTestCase(new RpsLosslessTestCase("ns3::RpsSync"), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ns3::AllreduceSync"), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ns3::RingAllreduceSync"), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ns3::PsTcpSync", "tcp"), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ns3::PsUdpSync", "udp"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("rps"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("allreduce"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ring-allreduce"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ps", "tcp"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ps", "udp"), TestCase::QUICK);
         // Reliable transports stay exact under loss; they pay in time instead.
-        AddTestCase(new RpsLosslessTestCase("ns3::RingAllreduceSync", "", 0.01), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ns3::PsTcpSync", "tcp", 0.01), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ring-allreduce", "", 0.01), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ps", "tcp", 0.01), TestCase::QUICK);
         AddTestCase(new DriftTestCase, TestCase::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::PACKET), TestCase::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::BLOCK), TestCase::QUICK);

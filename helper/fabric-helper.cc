@@ -1,0 +1,277 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "fabric-helper.h"
+
+#include "ns3/boolean.h"
+#include "ns3/ipv4-global-routing.h"
+#include "ns3/ipv4-list-routing.h"
+#include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/traffic-control-helper.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("FabricHelper");
+
+namespace
+{
+
+/// Host NICs: a queue disc deep enough for any burst a host sends (a socket buffer's role).
+const char* HOST_QUEUE_DISC_SIZE = "100000p";
+
+/// \return node's Ipv4GlobalRouting, or null if it has none
+Ptr<Ipv4GlobalRouting>
+GlobalRoutingOf(Ptr<Node> node)
+{
+    Ptr<Ipv4> ip = node->GetObject<Ipv4>();
+    Ptr<Ipv4RoutingProtocol> proto = ip ? ip->GetRoutingProtocol() : nullptr;
+    if (Ptr<Ipv4GlobalRouting> global = DynamicCast<Ipv4GlobalRouting>(proto))
+    {
+        return global;
+    }
+    Ptr<Ipv4ListRouting> list = DynamicCast<Ipv4ListRouting>(proto);
+    for (uint32_t i = 0; list && i < list->GetNRoutingProtocols(); ++i)
+    {
+        int16_t priority;
+        if (Ptr<Ipv4GlobalRouting> g
+            = DynamicCast<Ipv4GlobalRouting>(list->GetRoutingProtocol(i, priority)))
+        {
+            return g;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+FabricHelper::FabricHelper()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+FabricHelper::SetTopology(const std::string& topology)
+{
+    NS_ABORT_MSG_UNLESS(topology == "star" || topology == "leaf-spine" || topology == "fat-tree",
+                        "unknown topology '" << topology
+                                             << "' (expected star, leaf-spine or fat-tree)");
+    m_topology = topology;
+}
+
+void
+FabricHelper::SetLeafSpineShape(uint32_t hostsPerLeaf, uint32_t spines)
+{
+    NS_ABORT_MSG_IF(hostsPerLeaf < 1 || spines < 1,
+                    "leaf-spine needs >= 1 host per leaf and >= 1 spine");
+    m_hostsPerLeaf = hostsPerLeaf;
+    m_spines = spines;
+}
+
+void
+FabricHelper::SetFatTreeK(uint32_t k)
+{
+    NS_ABORT_MSG_IF(k != 0 && (k < 2 || k % 2 != 0), "fat-tree k must be even and >= 2, got " << k);
+    m_fatTreeK = k;
+}
+
+void
+FabricHelper::SetLinkRate(DataRate rate)
+{
+    m_linkRate = rate;
+}
+
+void
+FabricHelper::SetLinkDelay(Time delay)
+{
+    m_linkDelay = delay;
+}
+
+void
+FabricHelper::SetQueueSize(QueueSize size)
+{
+    m_queueSize = size;
+}
+
+void
+FabricHelper::SetMtu(uint32_t mtu)
+{
+    m_mtu = mtu;
+}
+
+NetDeviceContainer
+FabricHelper::Link(Ptr<Node> a, Ptr<Node> b)
+{
+    NetDeviceContainer d = m_p2p.Install(a, b);
+    m_devices.Add(d);
+    return d;
+}
+
+NodeContainer
+FabricHelper::Create(uint32_t hosts)
+{
+    NS_LOG_FUNCTION(this << hosts);
+    NS_ABORT_MSG_IF(m_hosts.GetN() > 0, "FabricHelper::Create called twice");
+    NS_ABORT_MSG_IF(hosts < 1, "a fabric needs at least one host");
+    m_p2p.SetDeviceAttribute("DataRate", DataRateValue(m_linkRate));
+    m_p2p.SetDeviceAttribute("Mtu", UintegerValue(m_mtu));
+    m_p2p.SetChannelAttribute("Delay", TimeValue(m_linkDelay));
+    m_p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(m_queueSize));
+    m_hosts.Create(hosts);
+    if (m_topology == "star")
+    {
+        BuildStar();
+    }
+    else if (m_topology == "leaf-spine")
+    {
+        BuildLeafSpine();
+    }
+    else
+    {
+        BuildFatTree();
+    }
+    NS_LOG_INFO(m_topology << ": " << hosts << " hosts, " << m_switches.GetN() << " switches, "
+                           << m_devices.GetN() / 2 << " links, longest path " << m_maxHops
+                           << " links");
+    return m_hosts;
+}
+
+void
+FabricHelper::BuildStar()
+{
+    m_switches.Create(1);
+    for (uint32_t i = 0; i < m_hosts.GetN(); ++i)
+    {
+        m_hostDevices.Add(Link(m_hosts.Get(i), m_switches.Get(0)).Get(0));
+    }
+    m_maxHops = 2;
+}
+
+void
+FabricHelper::BuildLeafSpine()
+{
+    const uint32_t n = m_hosts.GetN();
+    const uint32_t leaves = (n + m_hostsPerLeaf - 1) / m_hostsPerLeaf;
+    m_switches.Create(leaves + m_spines);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        m_hostDevices.Add(Link(m_hosts.Get(i), m_switches.Get(i / m_hostsPerLeaf)).Get(0));
+    }
+    for (uint32_t l = 0; l < leaves; ++l)
+    {
+        for (uint32_t s = 0; s < m_spines; ++s)
+        {
+            Link(m_switches.Get(l), m_switches.Get(leaves + s));
+        }
+    }
+    m_maxHops = leaves > 1 ? 4 : 2;
+}
+
+void
+FabricHelper::BuildFatTree()
+{
+    const uint32_t n = m_hosts.GetN();
+    uint32_t k = m_fatTreeK;
+    if (k == 0)
+    {
+        for (k = 2; k * k * k / 4 < n; k += 2)
+        {
+        }
+    }
+    NS_ABORT_MSG_IF(k * k * k / 4 < n,
+                    "a " << k << "-ary fat-tree holds " << k * k * k / 4 << " hosts, not " << n);
+    const uint32_t half = k / 2;
+    const uint32_t edges = k * half; // edge switches, pod p owns [p * half, (p + 1) * half)
+    const uint32_t aggs = k * half;  // aggregation switches, numbered like the edges
+    const uint32_t cores = half * half;
+    m_switches.Create(edges + aggs + cores);
+    auto edge = [&](uint32_t i) { return m_switches.Get(i); };
+    auto agg = [&](uint32_t i) { return m_switches.Get(edges + i); };
+    auto core = [&](uint32_t i) { return m_switches.Get(edges + aggs + i); };
+    for (uint32_t h = 0; h < n; ++h)
+    {
+        m_hostDevices.Add(Link(m_hosts.Get(h), edge(h / half)).Get(0));
+    }
+    for (uint32_t p = 0; p < k; ++p)
+    {
+        for (uint32_t e = 0; e < half; ++e)
+        {
+            for (uint32_t a = 0; a < half; ++a)
+            {
+                Link(edge(p * half + e), agg(p * half + a));
+            }
+        }
+    }
+    // Aggregation switch a of every pod connects to core switches [a * half, (a + 1) * half).
+    for (uint32_t p = 0; p < k; ++p)
+    {
+        for (uint32_t a = 0; a < half; ++a)
+        {
+            for (uint32_t c = 0; c < half; ++c)
+            {
+                Link(agg(p * half + a), core(a * half + c));
+            }
+        }
+    }
+    const uint32_t usedEdges = (n + half - 1) / half;
+    m_maxHops = usedEdges <= 1 ? 2 : (usedEdges <= half ? 4 : 6);
+}
+
+void
+FabricHelper::InstallStack(InternetStackHelper stack)
+{
+    NS_LOG_FUNCTION(this);
+    stack.Install(m_hosts);
+    stack.Install(m_switches);
+    if (m_topology == "star")
+    {
+        return;
+    }
+    // Per-flow hashing would pin each host pair to one path; ns-3's global routing offers
+    // per-packet random ECMP, which spreads a block exchange over all spines. Set on the
+    // switches' own routing objects: the user's other nodes keep ns-3's default.
+    for (uint32_t i = 0; i < m_switches.GetN(); ++i)
+    {
+        Ptr<Ipv4GlobalRouting> global = GlobalRoutingOf(m_switches.Get(i));
+        NS_ABORT_MSG_UNLESS(global,
+                            "FabricHelper: ECMP needs Ipv4GlobalRouting in the stack's routing");
+        global->SetAttribute("RandomEcmpRouting", BooleanValue(true));
+    }
+}
+
+void
+FabricHelper::AssignIpv4Addresses(Ipv4AddressHelper address)
+{
+    NS_LOG_FUNCTION(this);
+    for (auto it = m_devices.Begin(); it != m_devices.End(); it += 2)
+    {
+        address.Assign(NetDeviceContainer(*it, *(it + 1)));
+        address.NewNetwork();
+    }
+    // Assign installs ns-3's default queue disc on every device; replace it. Switch ports: only
+    // their DropTail device queue (real overflow). Host NICs: a deep FIFO.
+    TrafficControlHelper none;
+    none.Uninstall(m_devices);
+    TrafficControlHelper host;
+    host.SetRootQueueDisc("ns3::FifoQueueDisc",
+                          "MaxSize",
+                          QueueSizeValue(QueueSize(HOST_QUEUE_DISC_SIZE)));
+    host.Install(m_hostDevices);
+}
+
+void
+FabricHelper::EnablePcap(const std::string& prefix, bool allDevices)
+{
+    m_p2p.EnablePcap(prefix, allDevices ? m_devices : m_hostDevices);
+}
+
+void
+FabricHelper::EnableAscii(const std::string& fileName, bool allDevices)
+{
+    AsciiTraceHelper ascii;
+    m_p2p.EnableAscii(ascii.CreateFileStream(fileName), allDevices ? m_devices : m_hostDevices);
+}
+
+} // namespace ns3

@@ -1,0 +1,155 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef FABRIC_HELPER_H
+#define FABRIC_HELPER_H
+
+#include "ns3/data-rate.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/net-device-container.h"
+#include "ns3/node-container.h"
+#include "ns3/nstime.h"
+#include "ns3/point-to-point-helper.h"
+#include "ns3/queue-size.h"
+
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup distributed-learning
+ * Builds a data-centre fabric of point-to-point links, in the manner of ns-3's
+ * PointToPointStarHelper: Create() makes the hosts, switches and links; InstallStack() and
+ * AssignIpv4Addresses() take the user's own InternetStackHelper and Ipv4AddressHelper, so the
+ * address plan is the user's (every link gets the helper's next network). Routing is left to the
+ * script, as in every ns-3 example (Ipv4GlobalRoutingHelper::PopulateRoutingTables() once all
+ * networks exist).
+ *
+ * Topologies:
+ * - "star": every host on its own link to one switch;
+ * - "leaf-spine": hosts spread over leaf switches (HostsPerLeaf each), every leaf linked to every
+ *   spine; switches spread packets over equal-cost paths (per-packet random ECMP);
+ * - "fat-tree": the k-ary fat-tree of Al-Fares et al. (SIGCOMM 2008): k pods of k/2 edge and k/2
+ *   aggregation switches, (k/2)^2 core switches, up to k^3/4 hosts (k/2 per edge switch, filled
+ *   in order); random ECMP as for leaf-spine.
+ *
+ * Switch ports keep only their DropTail device queue of QueueSize packets, so that incast
+ * overflows them for real; host NICs get a deep FIFO queue disc in front (a host does not drop
+ * its own packets). Nothing global is changed: ECMP is set on the switches' own routing objects.
+ */
+class FabricHelper
+{
+  public:
+    FabricHelper();
+
+    /** Topology: "star", "leaf-spine" or "fat-tree"; aborts on anything else. */
+    void SetTopology(const std::string& topology);
+    /** Leaf-spine shape: hosts per leaf switch and number of spine switches. */
+    void SetLeafSpineShape(uint32_t hostsPerLeaf, uint32_t spines);
+    /** Fat-tree arity k (even, >= 2); 0 (the default): the smallest k that holds the hosts. */
+    void SetFatTreeK(uint32_t k);
+    /** Rate of every link. */
+    void SetLinkRate(DataRate rate);
+    /** Propagation delay of every link. */
+    void SetLinkDelay(Time delay);
+    /** Size of every switch port's DropTail queue. */
+    void SetQueueSize(QueueSize size);
+    /** IP MTU of every link in bytes (1500; 9000 for jumbo frames). */
+    void SetMtu(uint32_t mtu);
+
+    /**
+     * Create \p hosts host nodes, the switches, and the links.
+     * \return the hosts, in order (host i is at position i)
+     */
+    NodeContainer Create(uint32_t hosts);
+    /**
+     * Install \p stack on every host and switch, and turn on per-packet random ECMP on the
+     * switches of multi-path topologies.
+     */
+    void InstallStack(InternetStackHelper stack);
+    /**
+     * Give every link its own network from \p address (calling NewNetwork after each), then set
+     * the queue discs: none on switch ports, a deep FIFO on host NICs.
+     */
+    void AssignIpv4Addresses(Ipv4AddressHelper address);
+
+    /** \return the hosts */
+    const NodeContainer& GetHosts() const
+    {
+        return m_hosts;
+    }
+
+    /** \return the switches (star: one; leaf-spine: leaves, then spines; fat-tree: edge,
+     *          aggregation, core) */
+    const NodeContainer& GetSwitches() const
+    {
+        return m_switches;
+    }
+
+    /** \return every NetDevice, link by link (host or lower switch first) */
+    const NetDeviceContainer& GetDevices() const
+    {
+        return m_devices;
+    }
+
+    /** \return each host's NIC, index i is host i */
+    const NetDeviceContainer& GetHostDevices() const
+    {
+        return m_hostDevices;
+    }
+
+    /** \return links on the longest host-to-host path */
+    uint32_t GetMaxHops() const
+    {
+        return m_maxHops;
+    }
+
+    /** \return the rate of every link */
+    DataRate GetLinkRate() const
+    {
+        return m_linkRate;
+    }
+
+    /** \return the propagation delay of the longest host-to-host path */
+    Time GetMaxPathDelay() const
+    {
+        return m_linkDelay * int64_t(m_maxHops);
+    }
+
+    /** Write a pcap file per host NIC (\p allDevices: per device of the fabric). */
+    void EnablePcap(const std::string& prefix, bool allDevices = false);
+    /** Write one ASCII trace of the host NICs (\p allDevices: of every device). */
+    void EnableAscii(const std::string& fileName, bool allDevices = false);
+
+  private:
+    /// Link two nodes; returns the two devices (a's first).
+    NetDeviceContainer Link(Ptr<Node> a, Ptr<Node> b);
+    /// Links of the star.
+    void BuildStar();
+    /// Links of the leaf-spine.
+    void BuildLeafSpine();
+    /// Links of the fat-tree.
+    void BuildFatTree();
+
+    std::string m_topology{"star"};    //!< star | leaf-spine | fat-tree
+    uint32_t m_hostsPerLeaf{4};        //!< leaf-spine: hosts per leaf
+    uint32_t m_spines{2};              //!< leaf-spine: spine switches
+    uint32_t m_fatTreeK{0};            //!< fat-tree arity (0: automatic)
+    DataRate m_linkRate{"10Gbps"};     //!< every link
+    Time m_linkDelay{MicroSeconds(5)}; //!< every link
+    QueueSize m_queueSize{"1000p"};    //!< switch port queues
+    uint32_t m_mtu{1500};              //!< IP MTU
+    uint32_t m_maxHops{2};             //!< links on the longest host-to-host path
+    PointToPointHelper m_p2p;          //!< builds the links (and traces them)
+
+    NodeContainer m_hosts;             //!< host nodes
+    NodeContainer m_switches;          //!< switch nodes
+    NetDeviceContainer m_devices;      //!< all devices, link by link
+    NetDeviceContainer m_hostDevices;  //!< each host's NIC
+};
+
+} // namespace ns3
+
+#endif // FABRIC_HELPER_H

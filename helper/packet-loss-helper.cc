@@ -1,0 +1,89 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "packet-loss-helper.h"
+
+#include "ns3/double.h"
+#include "ns3/gilbert-elliott-error-model.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/pointer.h"
+
+#include <cmath>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("PacketLossHelper");
+
+PacketLossHelper::PacketLossHelper()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+PacketLossHelper::SetModel(const std::string& model, double rate)
+{
+    NS_LOG_FUNCTION(this << model << rate);
+    NS_ABORT_MSG_UNLESS(model == "bernoulli" || model == "burst" || model == "gilbert-elliott",
+                        "unknown loss model '"
+                            << model << "' (expected bernoulli, burst or gilbert-elliott)");
+    NS_ABORT_MSG_UNLESS(rate >= 0.0 && rate < 1.0, "loss rate " << rate << " is not in [0, 1)");
+    m_model = model;
+    m_rate = rate;
+}
+
+void
+PacketLossHelper::SetBurstLength(double packets)
+{
+    NS_ABORT_MSG_IF(!(packets >= 1.0), "burst length must be at least 1 packet");
+    m_burstLength = packets;
+}
+
+Ptr<ErrorModel>
+PacketLossHelper::Create() const
+{
+    if (m_model == "bernoulli")
+    {
+        Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+        em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+        em->SetRate(m_rate);
+        return em;
+    }
+    if (m_model == "burst")
+    {
+        // ns-3's BurstErrorModel draws a burst start for every packet and drops the next
+        // BurstSize packets from each start, so a packet survives only if no burst started in
+        // the last L packets: loss = 1 - (1 - q)^L, hence q = 1 - (1 - loss)^(1/L).
+        Ptr<BurstErrorModel> em = CreateObject<BurstErrorModel>();
+        const double length = std::round(m_burstLength);
+        em->SetBurstRate(1.0 - std::pow(1.0 - m_rate, 1.0 / length));
+        Ptr<ConstantRandomVariable> size = CreateObject<ConstantRandomVariable>();
+        size->SetAttribute("Constant", DoubleValue(length));
+        em->SetRandomBurstSize(size);
+        return em;
+    }
+    Ptr<GilbertElliottErrorModel> em = CreateObject<GilbertElliottErrorModel>();
+    em->SetLossRateAndBurst(m_rate, m_burstLength);
+    return em;
+}
+
+void
+PacketLossHelper::Install(const NetDeviceContainer& devices) const
+{
+    NS_LOG_FUNCTION(this << devices.GetN());
+    if (m_rate <= 0.0)
+    {
+        return;
+    }
+    for (auto it = devices.Begin(); it != devices.End(); ++it)
+    {
+        NS_ABORT_MSG_UNLESS((*it)->SetAttributeFailSafe("ReceiveErrorModel", PointerValue(Create())),
+                            "PacketLossHelper: device " << (*it)->GetIfIndex() << " of node "
+                                                        << (*it)->GetNode()->GetId() << " ("
+                                                        << (*it)->GetInstanceTypeId().GetName()
+                                                        << ") has no ReceiveErrorModel");
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,68 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef PACKET_LOSS_HELPER_H
+#define PACKET_LOSS_HELPER_H
+
+#include "ns3/error-model.h"
+#include "ns3/net-device-container.h"
+
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup distributed-learning
+ * Puts a receive error model on every device of any NetDeviceContainer (point-to-point, CSMA,
+ * or any device with a "ReceiveErrorModel" attribute), one independent model per device.
+ *
+ * Where to put them is the caller's choice: on the hosts' NICs only (each host-to-host path then
+ * crosses exactly one model, so the rate is the end-to-end loss probability, as the paper means
+ * it), or on every link direction (loss compounds per hop).
+ */
+class PacketLossHelper
+{
+  public:
+    /** No loss until SetModel. */
+    PacketLossHelper();
+
+    /**
+     * \param model "bernoulli" (RateErrorModel per packet), "burst" (BurstErrorModel with bursts
+     *        of BurstLength packets) or "gilbert-elliott" (GilbertElliottErrorModel)
+     * \param rate the long-run fraction of packets the model drops, in [0, 1)
+     */
+    void SetModel(const std::string& model, double rate);
+    /** Mean burst length in packets (burst and gilbert-elliott; >= 1). */
+    void SetBurstLength(double packets);
+
+    /** \return the loss model's name */
+    const std::string& GetModel() const
+    {
+        return m_model;
+    }
+
+    /** \return the configured long-run loss rate */
+    double GetRate() const
+    {
+        return m_rate;
+    }
+
+    /** \return a new error model with these settings */
+    Ptr<ErrorModel> Create() const;
+
+    /**
+     * Set a new error model as every device's ReceiveErrorModel; with a rate of 0, nothing.
+     * Aborts, naming the device, if one has no ReceiveErrorModel attribute.
+     */
+    void Install(const NetDeviceContainer& devices) const;
+
+  private:
+    std::string m_model{"bernoulli"}; //!< bernoulli | burst | gilbert-elliott
+    double m_rate{0.0};               //!< long-run loss fraction
+    double m_burstLength{4.0};        //!< mean burst length
+};
+
+} // namespace ns3
+
+#endif // PACKET_LOSS_HELPER_H
