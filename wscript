@@ -32,7 +32,8 @@ def build(bld):
     module = bld.create_ns3_module('distributed-learning',
                                    ['core', 'network', 'internet', 'point-to-point',
                                     'applications', 'traffic-control'])
-    module.source = lists['DL_TRAINER_SOURCES'] + lists['DL_NS3_SOURCES']
+    module.source = (lists['DL_TRAINER_SOURCES'] + lists['DL_BACKEND_SOURCES']
+                     + lists['DL_NS3_SOURCES'])
     module.use.extend(['EIGEN3', 'ZLIB'])
 
     module_test = bld.create_ns3_module_test_library('distributed-learning')
@@ -40,7 +41,8 @@ def build(bld):
 
     headers = bld(features='ns3header')
     headers.module = 'distributed-learning'
-    headers.source = lists['DL_TRAINER_HEADERS'] + lists['DL_NS3_HEADERS']
+    headers.source = (lists['DL_TRAINER_HEADERS'] + lists['DL_BACKEND_HEADERS']
+                      + lists['DL_NS3_HEADERS'])
 
     if bld.env.ENABLE_EXAMPLES:
         program = bld.create_ns3_program('dl-train', ['distributed-learning'])

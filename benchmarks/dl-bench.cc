@@ -11,7 +11,7 @@
 #include "ns3/conv2d-layer.h"
 #include "ns3/dense-layer.h"
 #include "ns3/model-factory.h"
-#include "ns3/trainer-backend.h"
+#include "ns3/backend-factory.h"
 
 #include <chrono>
 #include <cstdio>

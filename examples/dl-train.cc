@@ -10,7 +10,7 @@
 //
 //   ./dl-train --algorithm=rps --workers=16 --lossRate=0.05 --epochs=3 --output=rps.csv
 //   ./dl-train --PrintHelp
-//   ./dl-train --ns3::RpsSync::PhaseTimeout=5ms ...   (any attribute, ns-3 style)
+//   ./dl-train --ns3::BlockExchangeSync::PhaseTimeout=5ms ...   (any attribute, ns-3 style)
 
 #include "ns3/core-module.h"
 #include "ns3/distributed-learning-module.h"

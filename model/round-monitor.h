@@ -98,6 +98,12 @@ class RoundMonitor : public Object
         return m_divergence;
     }
 
+    /** \return the job's packets dropped on the watched devices so far */
+    uint64_t GetPacketsDropped() const
+    {
+        return m_dropped;
+    }
+
     /** \return rounds fully completed (by every worker) */
     uint32_t GetRoundsCompleted() const
     {

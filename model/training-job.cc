@@ -3,6 +3,7 @@
  */
 #include "training-job.h"
 
+#include "ns3/backend-factory.h"
 #include "ns3/cifar-reader.h"
 #include "ns3/idx-reader.h"
 #include "ns3/model-factory.h"

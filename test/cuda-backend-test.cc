@@ -12,6 +12,7 @@
 // operations (ReLU, pooling, the averaging and scaling of slices) must agree bit for bit.
 
 #define CATCH_CONFIG_RUNNER
+#include "ns3/backend-factory.h"
 #include "ns3/conv2d-layer.h"
 #include "ns3/data-sharding.h"
 #include "ns3/dense-layer.h"

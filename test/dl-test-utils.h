@@ -122,6 +122,46 @@ MaxAbsDiff(const dl::FloatBuffer& a, const dl::FloatBuffer& b)
     return m;
 }
 
+/**
+ * Synchronous data-parallel SGD driven by one process: the job's replicas (same init, same
+ * minibatch streams as in a simulation) each compute a gradient at the common parameters, and
+ * one optimiser steps with their mean.
+ * \return the parameters after each round
+ */
+inline std::vector<dl::FloatBuffer>
+SynchronousSgd(Ptr<TrainingJob> job, int batchSize)
+{
+    const uint32_t n = job->GetConfig().workers;
+    std::vector<std::unique_ptr<dl::Replica>> replicas;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        replicas.push_back(job->MakeReplica(i));
+    }
+    const size_t count = job->GetBackend().ParamCount();
+    dl::FloatBuffer central = replicas[0]->Params().ToHost();
+    dl::SgdOptimizer optimizer(count,
+                               float(job->GetConfig().momentum),
+                               float(job->GetConfig().weightDecay));
+    std::vector<dl::FloatBuffer> rounds;
+    for (uint32_t r = 0; r < job->GetTotalRounds(); ++r)
+    {
+        dl::FloatBuffer mean(count, 0.0f);
+        for (auto& rep : replicas)
+        {
+            rep->Params().FromHost(central);
+            rep->ComputeGradient(batchSize);
+            const dl::FloatBuffer g = rep->Gradient().ToHost();
+            for (size_t k = 0; k < count; ++k)
+            {
+                mean[k] += g[k] / float(n);
+            }
+        }
+        optimizer.Step(central.data(), mean.data(), job->GetLearningRate(r));
+        rounds.push_back(central);
+    }
+    return rounds;
+}
+
 /// \return (mean replica, consensus distance) of one round's replicas
 inline std::pair<dl::FloatBuffer, double>
 MeanAndConsensus(const std::vector<dl::FloatBuffer>& replicas)

@@ -3,6 +3,7 @@
 # error line with a non-zero exit for bad input.
 set -u
 bin="$1"
+src="$2" # the source tree: README and doc, whose attribute overrides must all work
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -31,6 +32,14 @@ timeout 60 "$bin" --dataset=synthetic --trainSubset=1024 --testSubset=256 --work
     --output="$tmp/tcp.csv" >/dev/null 2>&1
 check "a lossy TCP run ends with its training" "[ \$? -eq 0 ] && [ -s $tmp/tcp.csv ]"
 
+# Every ns-3 attribute override that README.md or doc/ shows works on dl-train's command line.
+overrides=$(grep -ohE -- '--ns3::[A-Za-z]+::[A-Za-z]+=[^ `]+' "$src/README.md" "$src"/doc/*.rst | sort -u)
+check "README and doc show attribute overrides" "[ -n \"\$overrides\" ]"
+for o in $overrides; do
+    "$bin" "${common[@]}" --epochs=0.25 "$o" --output="$tmp/o.csv" >/dev/null 2>"$tmp/o.err"
+    check "documented override $o" "[ \$? -eq 0 ]"
+done
+
 bad() {
     local name="$1" pattern="$2"; shift 2
     "$bin" "${common[@]}" --output="$tmp/bad.csv" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
@@ -50,5 +59,6 @@ bad "unknown backend" "unknown backend .tpu." --backend=tpu
 if ! nvidia-smi >/dev/null 2>&1; then # no GPU here: asking for one is an error, not a fallback
     bad "cuda without a GPU" "backend .cuda." --backend=cuda
 fi
+bad "not a congestion control" "is not a TCP congestion control" --algorithm=ring-allreduce --tcpVariant=ns3::Node
 bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
 exit $fail

@@ -3,6 +3,7 @@
  */
 // Optimiser, schedules, averaging math, determinism and learning.
 
+#include "ns3/backend-factory.h"
 #include "ns3/data-sharding.h"
 #include "ns3/lr-schedule.h"
 #include "ns3/model-factory.h"

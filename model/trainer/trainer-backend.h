@@ -87,14 +87,6 @@ class CpuBackend : public TrainerBackend
     std::unique_ptr<SequentialModel> m_model; //!< the model
 };
 
-/**
- * Make the backend called \p name ("cpu" or "cuda") around \p model.
- * \throws DataError naming the reason when it is unknown or cannot run here (for CUDA: not
- * built, no device, driver too old: the CUDA runtime's own words)
- */
-std::unique_ptr<TrainerBackend> MakeBackend(const std::string& name,
-                                            std::unique_ptr<SequentialModel> model);
-
 } // namespace dl
 
 #endif // DL_TRAINER_BACKEND_H
