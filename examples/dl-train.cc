@@ -82,7 +82,7 @@ main(int argc, char* argv[])
     std::string linkDelay = "5us";
     std::string queueSize = "1000p";
     uint32_t mtu = 1500;
-    std::string computeTime = "5ms";
+    std::string computeTime; // empty: LearningWorker's ComputeTime (5 ms unless overridden)
     std::string phaseTimeout = "0s";
     uint32_t evalEvery = 0;
     uint32_t run = 1;
@@ -115,7 +115,7 @@ main(int argc, char* argv[])
     cmd.AddValue("linkDelay", "propagation delay of every link", linkDelay);
     cmd.AddValue("queueSize", "switch port queue size (packets 'Np' or bytes 'NB')", queueSize);
     cmd.AddValue("mtu", "IP MTU in bytes (9000: jumbo frames)", mtu);
-    cmd.AddValue("computeTime", "simulated time of one local step", computeTime);
+    cmd.AddValue("computeTime", "simulated time of one local step (default 5ms)", computeTime);
     cmd.AddValue("phaseTimeout",
                  "deadline of each exchange phase (0s: derived from model size and link rate)",
                  phaseTimeout);
@@ -190,7 +190,8 @@ main(int argc, char* argv[])
     }
     const DataRate rate = ParseValue<DataRateValue>("--linkRate", linkRate).Get();
     const Time delay = ParseValue<TimeValue>("--linkDelay", linkDelay).Get();
-    const Time compute = ParseValue<TimeValue>("--computeTime", computeTime).Get();
+    const Time compute =
+        computeTime.empty() ? Time(0) : ParseValue<TimeValue>("--computeTime", computeTime).Get();
     const Time timeout = ParseValue<TimeValue>("--phaseTimeout", phaseTimeout).Get();
     const QueueSize queue = ParseValue<QueueSizeValue>("--queueSize", queueSize).Get();
     Check(rate.GetBitRate() > 0, "--linkRate must be positive");
@@ -259,7 +260,10 @@ main(int argc, char* argv[])
     {
         training.SetSyncAttribute("PhaseTimeout", TimeValue(timeout));
     }
-    training.SetWorkerAttribute("ComputeTime", TimeValue(compute));
+    if (!computeTime.empty())
+    {
+        training.SetWorkerAttribute("ComputeTime", TimeValue(compute));
+    }
     training.Install(workerNodes, withServer ? hosts.Get(cfg.workers) : nullptr, job);
 
     Ptr<RoundMonitor> monitor = training.CreateMonitor(&loss);

@@ -3,7 +3,7 @@
  */
 #include "backend-factory.h"
 
-#include "dataset.h"
+#include "ns3/dataset.h"
 
 #ifdef DL_HAVE_CUDA
 #    include "cuda-backend.h"

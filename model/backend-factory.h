@@ -4,7 +4,7 @@
 #ifndef DL_BACKEND_FACTORY_H
 #define DL_BACKEND_FACTORY_H
 
-#include "trainer-backend.h"
+#include "ns3/trainer-backend.h"
 
 #include <memory>
 #include <string>
