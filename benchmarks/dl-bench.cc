@@ -8,10 +8,10 @@
 //
 //   ./dl-bench [--seconds=S]
 
+#include "ns3/backend-factory.h"
 #include "ns3/conv2d-layer.h"
 #include "ns3/dense-layer.h"
 #include "ns3/model-factory.h"
-#include "ns3/backend-factory.h"
 
 #include <chrono>
 #include <cstdio>

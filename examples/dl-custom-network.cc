@@ -82,11 +82,8 @@ BuildWifi(uint32_t n, double distance, NetDeviceContainer* devices)
     phy.SetChannel(channel.Create());
     WifiHelper wifi;
     wifi.SetStandard(WIFI_STANDARD_80211n);
-    wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager",
-                                 "DataMode",
-                                 StringValue("HtMcs7"),
-                                 "ControlMode",
-                                 StringValue("HtMcs0"));
+    wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode", StringValue("HtMcs7"),
+                                 "ControlMode", StringValue("HtMcs0"));
     WifiMacHelper mac;
     const Ssid ssid("dl-cell");
     mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));

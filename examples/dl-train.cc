@@ -143,8 +143,8 @@ main(int argc, char* argv[])
     cmd.AddValue("progress", "print a progress line per results row on stderr", progress);
     cmd.Parse(argc, argv);
 
-    const std::set<std::string> algorithms = {"rps", "allreduce", "ring-allreduce",
-                                              "ps",  "gossip",    "local"};
+    const std::set<std::string> algorithms
+        = {"rps", "allreduce", "ring-allreduce", "ps", "gossip", "local"};
     Check(algorithms.count(algorithm) == 1,
           "unknown or unavailable --algorithm '" + algorithm
               + "' (available: rps, allreduce, ring-allreduce, ps, gossip, local)");
@@ -190,8 +190,8 @@ main(int argc, char* argv[])
     }
     const DataRate rate = ParseValue<DataRateValue>("--linkRate", linkRate).Get();
     const Time delay = ParseValue<TimeValue>("--linkDelay", linkDelay).Get();
-    const Time compute =
-        computeTime.empty() ? Time(0) : ParseValue<TimeValue>("--computeTime", computeTime).Get();
+    const Time compute
+        = computeTime.empty() ? Time(0) : ParseValue<TimeValue>("--computeTime", computeTime).Get();
     const Time timeout = ParseValue<TimeValue>("--phaseTimeout", phaseTimeout).Get();
     const QueueSize queue = ParseValue<QueueSizeValue>("--queueSize", queueSize).Get();
     Check(rate.GetBitRate() > 0, "--linkRate must be positive");
@@ -200,11 +200,18 @@ main(int argc, char* argv[])
           "times must not be negative");
 
     TypeId tcpTid;
-    Check(TypeId::LookupByNameFailSafe(tcpVariant, &tcpTid) &&
-              StreamTransport::IsCongestionControl(tcpTid),
-          "--tcpVariant '" + tcpVariant +
-              "' is not a TCP congestion control (e.g. ns3::TcpNewReno, ns3::TcpCubic)");
+    Check(TypeId::LookupByNameFailSafe(tcpVariant, &tcpTid)
+              && StreamTransport::IsCongestionControl(tcpTid),
+          "--tcpVariant '" + tcpVariant
+              + "' is not a TCP congestion control (e.g. ns3::TcpNewReno, ns3::TcpCubic)");
     const Time minRto = ParseValue<TimeValue>("--tcpMinRto", tcpMinRto).Get();
+
+    // The job's install, configured first: its checks come before any data is loaded.
+    DistributedLearningHelper training;
+    training.SetAlgorithm(algorithm, psTransport);
+    Check(cfg.workers >= training.GetMinWorkers(), "--algorithm=" + algorithm + " needs at least "
+                                                       + std::to_string(training.GetMinWorkers())
+                                                       + " workers");
 
     RngSeedManager::SetSeed(uint32_t(cfg.seed ? cfg.seed : 1));
     RngSeedManager::SetRun(run);
@@ -250,8 +257,6 @@ main(int argc, char* argv[])
     {
         workerNodes.Add(hosts.Get(i));
     }
-    DistributedLearningHelper training;
-    training.SetAlgorithm(algorithm, psTransport);
     training.SetGranularity(granularity == "block" ? dl::BlockPartition::BLOCK
                                                    : dl::BlockPartition::PACKET);
     training.SetTcp(tcpVariant, minRto);

@@ -123,8 +123,8 @@ main(int argc, char* argv[])
         ok = monitors[i]->WriteCsv(path) && ok;
         const RoundMonitor::Row& last = monitors[i]->GetRows().back();
         std::cout << names[i] << ": " << last.packetsSent << " packets sent, "
-                  << last.packetsDropped << " dropped, test accuracy " << last.testAccuracy
-                  << "; " << path << std::endl;
+                  << last.packetsDropped << " dropped, test accuracy " << last.testAccuracy << "; "
+                  << path << std::endl;
     }
     flows->SerializeToXmlFile(output + "/flows.xml", false, false);
     std::cout << "flows: " << flows->GetFlowStats().size() << " in " << output << "/flows.xml"

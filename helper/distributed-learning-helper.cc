@@ -14,6 +14,7 @@
 #include "ns3/pointer.h"
 #include "ns3/stream-sync.h"
 #include "ns3/string.h"
+#include "ns3/trace-helper.h"
 #include "ns3/uinteger.h"
 
 #include <map>
@@ -74,7 +75,8 @@ DistributedLearningHelper::SetAlgorithm(const std::string& name, const std::stri
     auto it = types.find(name);
     NS_ABORT_MSG_IF(it == types.end(),
                     "unknown algorithm '"
-                        << name << "' (expected rps, allreduce, ring-allreduce, ps, gossip, local)");
+                        << name
+                        << "' (expected rps, allreduce, ring-allreduce, ps, gossip, local)");
     NS_ABORT_MSG_UNLESS(psTransport == "udp" || psTransport == "tcp",
                         "unknown parameter-server transport '" << psTransport
                                                                << "' (expected udp or tcp)");
@@ -87,6 +89,12 @@ DistributedLearningHelper::SetAlgorithm(const std::string& name, const std::stri
         type = psTransport == "tcp" ? "ns3::PsTcpSync" : "ns3::PsUdpSync";
     }
     m_syncFactory.SetTypeId(type);
+}
+
+uint32_t
+DistributedLearningHelper::GetMinWorkers() const
+{
+    return m_syncFactory.Create<SyncAlgorithm>()->GetMinWorkers();
 }
 
 void
@@ -149,7 +157,7 @@ DistributedLearningHelper::SetStreamAttribute(const std::string& name, const Att
 }
 
 std::vector<Ipv4Address>
-DistributedLearningHelper::DiscoverPeers(const NodeContainer& endpoints, uint32_t* mtu) const
+DistributedLearningHelper::DiscoverPeers(const NodeContainer& endpoints, uint32_t* mtu)
 {
     std::vector<Ipv4Address> peers;
     std::set<uint32_t> seen;
@@ -160,10 +168,9 @@ DistributedLearningHelper::DiscoverPeers(const NodeContainer& endpoints, uint32_
         NS_ABORT_MSG_UNLESS(seen.insert(node->GetId()).second,
                             "node " << node->GetId() << " is listed twice: one worker per node");
         Ptr<Ipv4> ip = node->GetObject<Ipv4>();
-        NS_ABORT_MSG_UNLESS(ip,
-                            "node " << node->GetId()
-                                    << " has no IPv4: install an Internet stack and assign "
-                                       "addresses before installing the training job");
+        NS_ABORT_MSG_UNLESS(ip, "node " << node->GetId()
+                                        << " has no IPv4: install an Internet stack and assign "
+                                           "addresses before installing the training job");
         bool found = false;
         for (uint32_t i = 0; i < ip->GetNInterfaces() && !found; ++i)
         {
@@ -172,6 +179,7 @@ DistributedLearningHelper::DiscoverPeers(const NodeContainer& endpoints, uint32_
                 continue;
             }
             peers.push_back(ip->GetAddress(i, 0).GetLocal());
+            m_endpointDevices.Add(ip->GetNetDevice(i));
             const uint32_t m = ip->GetMtu(i);
             *mtu = *mtu == 0 ? m : std::min(*mtu, m);
             found = true;
@@ -199,10 +207,9 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
     NS_ABORT_MSG_UNLESS(n == job->GetConfig().workers,
                         "Install: " << n << " worker nodes for a job of "
                                     << job->GetConfig().workers << " workers (one shard each)");
-    const uint32_t minWorkers = m_syncFactory.Create<SyncAlgorithm>()->GetMinWorkers();
-    NS_ABORT_MSG_IF(n < minWorkers,
-                    "algorithm " << m_algorithm << " needs at least " << minWorkers
-                                 << " workers, got " << n);
+    const uint32_t minWorkers = GetMinWorkers();
+    NS_ABORT_MSG_IF(n < minWorkers, "algorithm " << m_algorithm << " needs at least " << minWorkers
+                                                 << " workers, got " << n);
     NS_ABORT_MSG_IF(!m_psTransport.empty() && !server,
                     "algorithm ps needs a server node: Install(workers, server, job)");
     NS_ABORT_MSG_IF(m_psTransport.empty() && server,
@@ -289,6 +296,32 @@ DistributedLearningHelper::GetAutoPhaseTimeout() const
     const double bytes = double(m_partition->TotalChunks()) * m_mtu * copies;
     const Time serialisation = m_pathRate.CalculateBytesTxTime(uint32_t(bytes));
     return serialisation * 3 + m_pathDelay * 2 + MilliSeconds(1);
+}
+
+void
+DistributedLearningHelper::EnablePcap(const std::string& prefix) const
+{
+    NS_ABORT_MSG_IF(m_workers.empty(), "EnablePcap: Install a job first");
+    // The link types' own pcap helpers do the same; knowing the link type by name keeps this
+    // helper free of a build dependency on each device module.
+    static const std::map<std::string, PcapHelper::DataLinkType> linkTypes = {
+        {"ns3::PointToPointNetDevice", PcapHelper::DLT_PPP},
+        {"ns3::CsmaNetDevice", PcapHelper::DLT_EN10MB},
+    };
+    PcapHelper pcap;
+    for (auto it = m_endpointDevices.Begin(); it != m_endpointDevices.End(); ++it)
+    {
+        auto type = linkTypes.find((*it)->GetInstanceTypeId().GetName());
+        if (type == linkTypes.end())
+        {
+            NS_LOG_WARN("EnablePcap: " << (*it)->GetInstanceTypeId().GetName()
+                                       << " is traced by its own helper; skipped");
+            continue;
+        }
+        Ptr<PcapFileWrapper> file
+            = pcap.CreateFile(pcap.GetFilenameFromDevice(prefix, *it), std::ios::out, type->second);
+        pcap.HookDefaultSink<NetDevice>(*it, "PromiscSniffer", file);
+    }
 }
 
 Ptr<RoundMonitor>

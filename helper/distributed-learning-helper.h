@@ -9,6 +9,7 @@
 #include "ns3/block-partition.h"
 #include "ns3/data-rate.h"
 #include "ns3/learning-worker.h"
+#include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
@@ -64,6 +65,9 @@ class DistributedLearningHelper
         return m_algorithm;
     }
 
+    /** \return the fewest workers the algorithm works with */
+    uint32_t GetMinWorkers() const;
+
     /** UDP port of the block exchange and TCP port of the streams (default 9000). */
     void SetPort(uint16_t port);
     /** Aggregation unit: packet (chunk) or whole block. */
@@ -111,6 +115,13 @@ class DistributedLearningHelper
      */
     Ptr<RoundMonitor> CreateMonitor(const PacketLossHelper* loss = nullptr) const;
 
+    /**
+     * Write a pcap file per worker NIC (and the server's), "<prefix>-<node>-<device>.pcap", for
+     * point-to-point and CSMA devices; other device types (Wi-Fi) are traced with their own
+     * helper (YansWifiPhyHelper::EnablePcap). Call after Install.
+     */
+    void EnablePcap(const std::string& prefix) const;
+
     /** \return the workers, index i at position i */
     const std::vector<Ptr<LearningWorker>>& GetWorkers() const
     {
@@ -134,22 +145,23 @@ class DistributedLearningHelper
 
   private:
     /// Endpoint addresses (workers, then the server) and the smallest of their MTUs.
-    std::vector<Ipv4Address> DiscoverPeers(const NodeContainer& endpoints, uint32_t* mtu) const;
+    std::vector<Ipv4Address> DiscoverPeers(const NodeContainer& endpoints, uint32_t* mtu);
 
     std::string m_algorithm{"rps"}; //!< results label
     std::string m_psTransport;      //!< "udp" or "tcp" for ps, else empty
     uint16_t m_port{9000};          //!< UDP and TCP port
     dl::BlockPartition::Granularity m_granularity{dl::BlockPartition::PACKET}; //!< unit
-    DataRate m_pathRate{0};             //!< estimate for the timeout (0: from the NIC)
+    DataRate m_pathRate{0};              //!< estimate for the timeout (0: from the NIC)
     Time m_pathDelay{MicroSeconds(100)}; //!< estimate for the timeout
-    uint32_t m_mtu{0};                  //!< smallest endpoint MTU (after Install)
-    ObjectFactory m_syncFactory;        //!< SyncAlgorithm
-    ObjectFactory m_workerFactory;      //!< LearningWorker
-    ObjectFactory m_transportFactory;   //!< BlockTransport
-    ObjectFactory m_streamFactory;      //!< StreamTransport
+    uint32_t m_mtu{0};                   //!< smallest endpoint MTU (after Install)
+    ObjectFactory m_syncFactory;         //!< SyncAlgorithm
+    ObjectFactory m_workerFactory;       //!< LearningWorker
+    ObjectFactory m_transportFactory;    //!< BlockTransport
+    ObjectFactory m_streamFactory;       //!< StreamTransport
 
     Ptr<TrainingJob> m_job;                                //!< the installed job
     std::vector<Ptr<LearningWorker>> m_workers;            //!< installed workers
+    NetDeviceContainer m_endpointDevices;                  //!< their NICs (and the server's)
     Ptr<ParameterServer> m_server;                         //!< the parameter server, if any
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< cut of the vector
 };

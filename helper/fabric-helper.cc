@@ -255,8 +255,7 @@ FabricHelper::AssignIpv4Addresses(Ipv4AddressHelper address)
     TrafficControlHelper none;
     none.Uninstall(m_devices);
     TrafficControlHelper host;
-    host.SetRootQueueDisc("ns3::FifoQueueDisc",
-                          "MaxSize",
+    host.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize",
                           QueueSizeValue(QueueSize(HOST_QUEUE_DISC_SIZE)));
     host.Install(m_hostDevices);
 }

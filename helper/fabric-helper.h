@@ -144,10 +144,10 @@ class FabricHelper
     uint32_t m_maxHops{2};             //!< links on the longest host-to-host path
     PointToPointHelper m_p2p;          //!< builds the links (and traces them)
 
-    NodeContainer m_hosts;             //!< host nodes
-    NodeContainer m_switches;          //!< switch nodes
-    NetDeviceContainer m_devices;      //!< all devices, link by link
-    NetDeviceContainer m_hostDevices;  //!< each host's NIC
+    NodeContainer m_hosts;            //!< host nodes
+    NodeContainer m_switches;         //!< switch nodes
+    NetDeviceContainer m_devices;     //!< all devices, link by link
+    NetDeviceContainer m_hostDevices; //!< each host's NIC
 };
 
 } // namespace ns3

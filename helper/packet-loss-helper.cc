@@ -78,11 +78,11 @@ PacketLossHelper::Install(const NetDeviceContainer& devices) const
     }
     for (auto it = devices.Begin(); it != devices.End(); ++it)
     {
-        NS_ABORT_MSG_UNLESS((*it)->SetAttributeFailSafe("ReceiveErrorModel", PointerValue(Create())),
-                            "PacketLossHelper: device " << (*it)->GetIfIndex() << " of node "
-                                                        << (*it)->GetNode()->GetId() << " ("
-                                                        << (*it)->GetInstanceTypeId().GetName()
-                                                        << ") has no ReceiveErrorModel");
+        NS_ABORT_MSG_UNLESS(
+            (*it)->SetAttributeFailSafe("ReceiveErrorModel", PointerValue(Create())),
+            "PacketLossHelper: device "
+                << (*it)->GetIfIndex() << " of node " << (*it)->GetNode()->GetId() << " ("
+                << (*it)->GetInstanceTypeId().GetName() << ") has no ReceiveErrorModel");
     }
 }
 

@@ -26,6 +26,12 @@ AllreduceSync::AllreduceSync() = default;
 
 AllreduceSync::~AllreduceSync() = default;
 
+uint32_t
+AllreduceSync::GetMinWorkers() const
+{
+    return 2; // sharing gradients needs someone to share them with (RPS alone is "local")
+}
+
 double
 AllreduceSync::ComputeStep(int batchSize, float lr)
 {

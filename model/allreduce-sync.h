@@ -31,6 +31,7 @@ class AllreduceSync : public RpsSync
     ~AllreduceSync() override;
 
     double ComputeStep(int batchSize, float lr) override;
+    uint32_t GetMinWorkers() const override;
 
   protected:
     dl::FlatVector& ExchangeVector() override;

@@ -44,8 +44,7 @@ LearningWorker::GetTypeId()
                             "The synchronisation algorithm (set by Setup). Reachable by Config "
                             "path, e.g. /NodeList/*/ApplicationList/*/$ns3::LearningWorker/Sync/"
                             "PhaseEnd.",
-                            TypeId::ATTR_GET,
-                            PointerValue(),
+                            TypeId::ATTR_GET, PointerValue(),
                             MakePointerAccessor(&LearningWorker::m_sync),
                             MakePointerChecker<SyncAlgorithm>())
               .AddTraceSource("RoundStart", "A round started: worker, round.",

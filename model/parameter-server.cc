@@ -33,8 +33,7 @@ ParameterServer::GetTypeId()
               .AddAttribute("Stream",
                             "Tcp: the server's TCP endpoint (a default StreamTransport unless the "
                             "helper gives one).",
-                            PointerValue(),
-                            MakePointerAccessor(&ParameterServer::m_stream),
+                            PointerValue(), MakePointerAccessor(&ParameterServer::m_stream),
                             MakePointerChecker<StreamTransport>());
     return tid;
 }

@@ -87,8 +87,7 @@ RoundMonitor::WatchDevices(const NetDeviceContainer& devices)
         if (dev->GetAttributeFailSafe("TxQueue", queue) && queue.Get<Object>())
         {
             queue.Get<Object>()->TraceConnectWithoutContext(
-                "Drop",
-                MakeCallback(&RoundMonitor::OnDrop, this));
+                "Drop", MakeCallback(&RoundMonitor::OnDrop, this));
         }
         // A full queue disc in front of the device (the user's, or ns-3's default one).
         Ptr<TrafficControlLayer> tc = dev->GetNode()->GetObject<TrafficControlLayer>();

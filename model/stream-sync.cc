@@ -23,8 +23,7 @@ StreamSync::GetTypeId()
               .AddAttribute("Stream",
                             "The worker's TCP endpoint (a default StreamTransport unless the "
                             "helper gives one). Reachable by Config path: .../Sync/Stream.",
-                            PointerValue(),
-                            MakePointerAccessor(&StreamSync::m_stream),
+                            PointerValue(), MakePointerAccessor(&StreamSync::m_stream),
                             MakePointerChecker<StreamTransport>());
     return tid;
 }
@@ -43,8 +42,7 @@ StreamSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* rep
     {
         m_stream = CreateObject<StreamTransport>();
     }
-    m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses(),
-                    transport->GetJob());
+    m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses(), transport->GetJob());
     m_stream->SetReceiveCallback(MakeCallback(&StreamSync::Receive, this));
 }
 

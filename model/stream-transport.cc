@@ -6,15 +6,15 @@
 #include "job-tag.h"
 
 #include "ns3/inet-socket-address.h"
-#include "ns3/log.h"
 #include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/object-factory.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
-#include "ns3/tcp-header.h"
-#include "ns3/tcp-socket-base.h"
 #include "ns3/tcp-congestion-ops.h"
+#include "ns3/tcp-header.h"
 #include "ns3/tcp-l4-protocol.h"
-#include "ns3/object-factory.h"
+#include "ns3/tcp-socket-base.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -42,14 +42,12 @@ StreamTransport::GetTypeId()
                             "TCP congestion control of this transport's sockets (a subclass of "
                             "ns3::TcpCongestionOps). Other sockets on the node keep theirs.",
                             TypeIdValue(TypeId::LookupByName("ns3::TcpNewReno")),
-                            MakeTypeIdAccessor(&StreamTransport::m_socketType),
-                            MakeTypeIdChecker())
+                            MakeTypeIdAccessor(&StreamTransport::m_socketType), MakeTypeIdChecker())
               .AddAttribute("MinRto",
                             "Minimum retransmission timeout, also the SYN retry timeout (ns-3's "
                             "default of 1 s is a WAN value; datacentre stacks use milliseconds).",
                             TimeValue(MilliSeconds(10)),
-                            MakeTimeAccessor(&StreamTransport::m_minRto),
-                            MakeTimeChecker(Time(0)))
+                            MakeTimeAccessor(&StreamTransport::m_minRto), MakeTimeChecker(Time(0)))
               .AddAttribute("DelAckTimeout",
                             "Delayed-ACK timeout (ns-3's 200 ms stalls every message tail at "
                             "datacentre round-trip times).",
@@ -59,8 +57,7 @@ StreamTransport::GetTypeId()
               .AddAttribute("SegmentSize",
                             "TCP payload per segment in bytes; 0: the node's interface MTU minus "
                             "IPv4, TCP and timestamp-option headers (TCP_IP_OVERHEAD).",
-                            UintegerValue(0),
-                            MakeUintegerAccessor(&StreamTransport::m_segmentSize),
+                            UintegerValue(0), MakeUintegerAccessor(&StreamTransport::m_segmentSize),
                             MakeUintegerChecker<uint32_t>());
     return tid;
 }
@@ -97,7 +94,8 @@ StreamTransport::CreateTcpSocket() const
     // Through TcpL4Protocol rather than the socket factory, so that the congestion control is
     // this transport's, not the node-wide ns3::TcpL4Protocol::SocketType default.
     Ptr<TcpL4Protocol> tcp = m_node->GetObject<TcpL4Protocol>();
-    NS_ABORT_MSG_UNLESS(tcp, "node " << m_node->GetId() << " has no TCP (install the Internet stack)");
+    NS_ABORT_MSG_UNLESS(tcp,
+                        "node " << m_node->GetId() << " has no TCP (install the Internet stack)");
     Ptr<Socket> socket = tcp->CreateSocket(m_socketType);
     // A segment and its headers must fit the MTU: IPv4 and TCP headers and the timestamp
     // option every data segment carries. One byte more and IPv4 fragments every segment; once

@@ -8,8 +8,8 @@
 
 #include "ns3/callback.h"
 #include "ns3/ipv4-address.h"
-#include "ns3/nstime.h"
 #include "ns3/node.h"
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/socket.h"
 

@@ -23,8 +23,7 @@ SyncAlgorithm::GetTypeId()
               .AddAttribute("Transport",
                             "The worker's block transport (UDP); set by Setup. Reachable by Config "
                             "path, e.g. .../$ns3::LearningWorker/Sync/Transport/Tx.",
-                            TypeId::ATTR_GET,
-                            PointerValue(),
+                            TypeId::ATTR_GET, PointerValue(),
                             MakePointerAccessor(&SyncAlgorithm::m_transport),
                             MakePointerChecker<BlockTransport>())
               .AddTraceSource("PhaseEnd",

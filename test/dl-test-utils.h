@@ -44,9 +44,9 @@ SmallJob(uint32_t workers, double epochs, uint32_t trainSubset, double learningR
  */
 struct FabricJob
 {
-    FabricHelper fabric;                  //!< the network
-    PacketLossHelper loss;                //!< no loss unless set
-    DistributedLearningHelper training;   //!< the job's install
+    FabricHelper fabric;                //!< the network
+    PacketLossHelper loss;              //!< no loss unless set
+    DistributedLearningHelper training; //!< the job's install
 
     /// Build the network and install \p job on it.
     void Install(Ptr<TrainingJob> job)
@@ -139,8 +139,7 @@ SynchronousSgd(Ptr<TrainingJob> job, int batchSize)
     }
     const size_t count = job->GetBackend().ParamCount();
     dl::FloatBuffer central = replicas[0]->Params().ToHost();
-    dl::SgdOptimizer optimizer(count,
-                               float(job->GetConfig().momentum),
+    dl::SgdOptimizer optimizer(count, float(job->GetConfig().momentum),
                                float(job->GetConfig().weightDecay));
     std::vector<dl::FloatBuffer> rounds;
     for (uint32_t r = 0; r < job->GetTotalRounds(); ++r)

@@ -59,6 +59,7 @@ bad "unknown backend" "unknown backend .tpu." --backend=tpu
 if ! nvidia-smi >/dev/null 2>&1; then # no GPU here: asking for one is an error, not a fallback
     bad "cuda without a GPU" "backend .cuda." --backend=cuda
 fi
+bad "one worker for a multi-worker algorithm" "needs at least 2 workers" --algorithm=gossip --workers=1
 bad "not a congestion control" "is not a TCP congestion control" --algorithm=ring-allreduce --tcpVariant=ns3::Node
 bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
 exit $fail

@@ -71,8 +71,7 @@ class RpsLosslessTestCase : public TestCase
                                   "round " << r << ": RPS differs from synchronous SGD");
         }
         // The test can fail: the replicas did move.
-        NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(central.front(), central.back()), 0.0,
-                              "training moved");
+        NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(central.front(), central.back()), 0.0, "training moved");
     }
 
     std::string m_algorithm;   //!< the algorithm under test

@@ -13,6 +13,8 @@
 #include "ns3/point-to-point-module.h"
 #include "ns3/test.h"
 
+#include <fstream>
+
 using namespace ns3;
 using namespace ns3::dltest;
 
@@ -50,8 +52,8 @@ class UserNetworkTestCase : public TestCase
   public:
     /** \param network "csma" or "p2p" */
     explicit UserNetworkTestCase(const std::string& network)
-        : TestCase("RPS on a user-built " + network + " network equals synchronous SGD"),
-          m_network(network)
+        : TestCase("RPS on a user-built " + network + " network equals synchronous SGD")
+        , m_network(network)
     {
     }
 
@@ -88,10 +90,16 @@ class UserNetworkTestCase : public TestCase
         }
         DistributedLearningHelper training;
         training.Install(workers, job);
+        const std::string pcap = CreateTempDirFilename("worker");
+        training.EnablePcap(pcap);
         History history;
         RecordRounds(training, &history);
         Simulator::Run();
         Simulator::Destroy();
+        // The helper's pcap of worker 0's NIC holds the job's traffic.
+        const std::string file = pcap + "-" + std::to_string(workers.Get(0)->GetId()) + "-0.pcap";
+        std::ifstream in(file, std::ios::binary | std::ios::ate);
+        NS_TEST_ASSERT_MSG_GT(uint64_t(in.tellg()), 100000u, file << " holds the exchange");
 
         const std::vector<dl::FloatBuffer> central = SynchronousSgd(SmallJob(n, 1.5, 256), 16);
         NS_TEST_ASSERT_MSG_EQ(history.size(), central.size(), "every round ran");
@@ -169,8 +177,7 @@ class TwoJobsTestCase : public TestCase
         for (const Ptr<LearningWorker>& w : trainingA.GetWorkers())
         {
             w->GetSync()->GetTransport()->TraceConnectWithoutContext(
-                "Tx",
-                MakeBoundCallback(&Count, &txA));
+                "Tx", MakeBoundCallback(&Count, &txA));
         }
         uint64_t drops = 0;
         uint64_t untagged = 0;
@@ -180,8 +187,7 @@ class TwoJobsTestCase : public TestCase
             dev->TraceConnectWithoutContext("PhyRxDrop",
                                             MakeBoundCallback(&CountDrop, &drops, &untagged));
             dev->GetQueue()->TraceConnectWithoutContext(
-                "Drop",
-                MakeBoundCallback(&CountDrop, &drops, &untagged));
+                "Drop", MakeBoundCallback(&CountDrop, &drops, &untagged));
         }
         Simulator::Stop(Seconds(0.5));
         Simulator::Run();

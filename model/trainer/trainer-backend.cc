@@ -5,7 +5,6 @@
 
 #include "sgd-optimizer.h"
 
-
 namespace dl
 {
 
