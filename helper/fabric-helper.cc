@@ -4,7 +4,6 @@
 #include "fabric-helper.h"
 
 #include "ns3/boolean.h"
-#include "ns3/ipv4-global-routing.h"
 #include "ns3/ipv4-list-routing.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
@@ -22,24 +21,28 @@ namespace
 /// Host NICs: a queue disc deep enough for any burst a host sends (a socket buffer's role).
 const char* HOST_QUEUE_DISC_SIZE = "100000p";
 
-/// \return node's Ipv4GlobalRouting, or null if it has none
-Ptr<Ipv4GlobalRouting>
+/// The routing protocol that ns-3's global routing installs (a TypeId name in every release;
+/// its C++ class became a template in ns-3.44).
+const char* GLOBAL_ROUTING = "ns3::Ipv4GlobalRouting";
+
+/// \return node's global routing protocol, or null if it has none
+Ptr<Ipv4RoutingProtocol>
 GlobalRoutingOf(Ptr<Node> node)
 {
     Ptr<Ipv4> ip = node->GetObject<Ipv4>();
     Ptr<Ipv4RoutingProtocol> proto = ip ? ip->GetRoutingProtocol() : nullptr;
-    if (Ptr<Ipv4GlobalRouting> global = DynamicCast<Ipv4GlobalRouting>(proto))
+    if (proto && proto->GetInstanceTypeId().GetName() == GLOBAL_ROUTING)
     {
-        return global;
+        return proto;
     }
     Ptr<Ipv4ListRouting> list = DynamicCast<Ipv4ListRouting>(proto);
     for (uint32_t i = 0; list && i < list->GetNRoutingProtocols(); ++i)
     {
         int16_t priority;
-        if (Ptr<Ipv4GlobalRouting> g
-            = DynamicCast<Ipv4GlobalRouting>(list->GetRoutingProtocol(i, priority)))
+        Ptr<Ipv4RoutingProtocol> p = list->GetRoutingProtocol(i, priority);
+        if (p->GetInstanceTypeId().GetName() == GLOBAL_ROUTING)
         {
-            return g;
+            return p;
         }
     }
     return nullptr;
@@ -234,7 +237,7 @@ FabricHelper::InstallStack(InternetStackHelper stack)
     // switches' own routing objects: the user's other nodes keep ns-3's default.
     for (uint32_t i = 0; i < m_switches.GetN(); ++i)
     {
-        Ptr<Ipv4GlobalRouting> global = GlobalRoutingOf(m_switches.Get(i));
+        Ptr<Ipv4RoutingProtocol> global = GlobalRoutingOf(m_switches.Get(i));
         NS_ABORT_MSG_UNLESS(global,
                             "FabricHelper: ECMP needs Ipv4GlobalRouting in the stack's routing");
         global->SetAttribute("RandomEcmpRouting", BooleanValue(true));

@@ -3,6 +3,8 @@
  */
 #include "learning-worker.h"
 
+#include "ns3-compat.h"
+
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
@@ -34,7 +36,7 @@ LearningWorker::GetTypeId()
               .AddAttribute("ComputeTimeMode",
                             "Fixed: every step takes ComputeTime (deterministic). Measured: the "
                             "step's wall-clock time times WallTimeFactor (not reproducible).",
-                            EnumValue(FIXED), MakeEnumAccessor(&LearningWorker::m_computeMode),
+                            EnumValue(FIXED), dlcompat::MakeEnumMemberAccessor(&LearningWorker::m_computeMode),
                             MakeEnumChecker(FIXED, "Fixed", MEASURED, "Measured"))
               .AddAttribute("WallTimeFactor",
                             "Measured mode: simulated compute time = wall time * this factor.",

@@ -3,6 +3,7 @@
  */
 #include "parameter-server.h"
 
+#include "ns3-compat.h"
 #include "ps-tcp-sync.h"
 
 #include "ns3/enum.h"
@@ -28,7 +29,7 @@ ParameterServer::GetTypeId()
               .AddConstructor<ParameterServer>()
               .AddAttribute("Transport",
                             "Udp: lossy block exchange (units lost are left out). Tcp: reliable.",
-                            EnumValue(UDP), MakeEnumAccessor(&ParameterServer::m_transportKind),
+                            EnumValue(UDP), dlcompat::MakeEnumMemberAccessor(&ParameterServer::m_transportKind),
                             MakeEnumChecker(UDP, "Udp", TCP, "Tcp"))
               .AddAttribute("Stream",
                             "Tcp: the server's TCP endpoint (a default StreamTransport unless the "

@@ -164,10 +164,10 @@ class BaselinesTestSuite : public TestSuite
 {
   public:
     BaselinesTestSuite()
-        : TestSuite("dl-baselines", SYSTEM)
+        : TestSuite("dl-baselines", dlcompat::SYSTEM_SUITE)
     {
-        AddTestCase(new GossipConvergesTestCase, TestCase::QUICK);
-        AddTestCase(new RingUnderLossTestCase, TestCase::QUICK);
+        AddTestCase(new GossipConvergesTestCase, dlcompat::QUICK);
+        AddTestCase(new RingUnderLossTestCase, dlcompat::QUICK);
     }
 };
 

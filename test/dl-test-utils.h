@@ -8,6 +8,7 @@
 #include "ns3/core-module.h"
 #include "ns3/distributed-learning-module.h"
 #include "ns3/internet-module.h"
+#include "ns3/ns3-compat.h"
 
 #include <cmath>
 #include <map>

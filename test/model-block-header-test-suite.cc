@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 #include "ns3/model-block-header.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/packet.h"
 #include "ns3/test.h"
 
@@ -104,9 +105,9 @@ class ModelBlockHeaderTestSuite : public TestSuite
 {
   public:
     ModelBlockHeaderTestSuite()
-        : TestSuite("dl-model-block-header", UNIT)
+        : TestSuite("dl-model-block-header", dlcompat::UNIT_SUITE)
     {
-        AddTestCase(new ModelBlockHeaderTestCase, TestCase::QUICK);
+        AddTestCase(new ModelBlockHeaderTestCase, dlcompat::QUICK);
     }
 };
 

@@ -358,21 +358,21 @@ class RpsSyncTestSuite : public TestSuite
 {
   public:
     RpsSyncTestSuite()
-        : TestSuite("dl-rps-sync", SYSTEM)
+        : TestSuite("dl-rps-sync", dlcompat::SYSTEM_SUITE)
     {
-        AddTestCase(new RpsLosslessTestCase("rps"), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("allreduce"), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ring-allreduce"), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ps", "tcp"), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ps", "udp"), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("rps"), dlcompat::QUICK);
+        AddTestCase(new RpsLosslessTestCase("allreduce"), dlcompat::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ring-allreduce"), dlcompat::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ps", "tcp"), dlcompat::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ps", "udp"), dlcompat::QUICK);
         // Reliable transports stay exact under loss; they pay in time instead.
-        AddTestCase(new RpsLosslessTestCase("ring-allreduce", "", 0.01), TestCase::QUICK);
-        AddTestCase(new RpsLosslessTestCase("ps", "tcp", 0.01), TestCase::QUICK);
-        AddTestCase(new DriftTestCase, TestCase::QUICK);
-        AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::PACKET), TestCase::QUICK);
-        AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::BLOCK), TestCase::QUICK);
-        AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::PACKET), TestCase::QUICK);
-        AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::BLOCK), TestCase::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ring-allreduce", "", 0.01), dlcompat::QUICK);
+        AddTestCase(new RpsLosslessTestCase("ps", "tcp", 0.01), dlcompat::QUICK);
+        AddTestCase(new DriftTestCase, dlcompat::QUICK);
+        AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::PACKET), dlcompat::QUICK);
+        AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::BLOCK), dlcompat::QUICK);
+        AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::PACKET), dlcompat::QUICK);
+        AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::BLOCK), dlcompat::QUICK);
     }
 };
 

@@ -330,13 +330,13 @@ class UserNetworkTestSuite : public TestSuite
 {
   public:
     UserNetworkTestSuite()
-        : TestSuite("dl-user-network", SYSTEM)
+        : TestSuite("dl-user-network", dlcompat::SYSTEM_SUITE)
     {
-        AddTestCase(new UserNetworkTestCase("csma"), TestCase::QUICK);
-        AddTestCase(new UserNetworkTestCase("p2p"), TestCase::QUICK);
-        AddTestCase(new TwoJobsTestCase, TestCase::QUICK);
-        AddTestCase(new NothingGlobalTestCase, TestCase::QUICK);
-        AddTestCase(new ConfigPathTestCase, TestCase::QUICK);
+        AddTestCase(new UserNetworkTestCase("csma"), dlcompat::QUICK);
+        AddTestCase(new UserNetworkTestCase("p2p"), dlcompat::QUICK);
+        AddTestCase(new TwoJobsTestCase, dlcompat::QUICK);
+        AddTestCase(new NothingGlobalTestCase, dlcompat::QUICK);
+        AddTestCase(new ConfigPathTestCase, dlcompat::QUICK);
     }
 };
 

@@ -1,0 +1,54 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef DL_NS3_COMPAT_H
+#define DL_NS3_COMPAT_H
+
+// Every difference between the ns-3 releases this module builds against (3.35 to 3.48) lives
+// here. DL_NS3_MINOR is the release's minor number (37 for ns-3.37); CMakeLists.txt and wscript
+// define it from the ns-3 they build with.
+
+#include "ns3/enum.h"
+#include "ns3/test.h"
+
+#ifndef DL_NS3_MINOR
+#error "DL_NS3_MINOR (the ns-3 minor release, e.g. 37) must be defined by the build"
+#endif
+
+namespace ns3
+{
+namespace dlcompat
+{
+
+/**
+ * \ingroup distributed-learning
+ * MakeEnumAccessor for an enum member: ns-3.41 made the enum type a template argument.
+ * \param member pointer to the enum data member
+ * \return the accessor
+ */
+template <typename Enum, typename Class>
+Ptr<const AttributeAccessor>
+MakeEnumMemberAccessor(Enum Class::*member)
+{
+#if DL_NS3_MINOR >= 41
+    return MakeEnumAccessor<Enum>(member);
+#else
+    return MakeEnumAccessor(member);
+#endif
+}
+
+// ns-3.42 turned TestSuite's type and TestCase's duration into enum classes.
+#if DL_NS3_MINOR >= 42
+constexpr TestSuite::Type UNIT_SUITE = TestSuite::Type::UNIT;     //!< a unit-test suite
+constexpr TestSuite::Type SYSTEM_SUITE = TestSuite::Type::SYSTEM; //!< a system-test suite
+constexpr TestCase::Duration QUICK = TestCase::Duration::QUICK;   //!< a quick test case
+#else
+constexpr TestSuite::Type UNIT_SUITE = TestSuite::UNIT;         //!< a unit-test suite
+constexpr TestSuite::Type SYSTEM_SUITE = TestSuite::SYSTEM;     //!< a system-test suite
+constexpr TestCase::TestDuration QUICK = TestCase::QUICK;       //!< a quick test case
+#endif
+
+} // namespace dlcompat
+} // namespace ns3
+
+#endif // DL_NS3_COMPAT_H
