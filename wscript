@@ -24,20 +24,29 @@ def _cmake_lists():
 def configure(conf):
     conf.check_cfg(package='eigen3', args=['--cflags'], uselib_store='EIGEN3', mandatory=True)
     conf.check(lib='z', uselib_store='ZLIB', mandatory=True)
-    conf.env.append_value('CXXFLAGS', ['-DNS3_LOG_ENABLE', '-DNS3_ASSERT_ENABLE'])
+    # The one place where ns-3 releases differ in this module's code is model/ns3-compat.h,
+    # keyed on the release's minor number (ns-3.35: 35).
+    version = conf.srcnode.find_node('VERSION').read().strip()
+    conf.env.DL_NS3_MINOR = re.match(r'3\.(\d+)', version).group(1)
 
 
 def build(bld):
     lists = _cmake_lists()
+    defines = ['DL_NS3_MINOR=' + bld.env.DL_NS3_MINOR]
+    enabled = bld.env['NS3_ENABLED_MODULES']
+    # csma and point-to-point-layout: the test suites build their own networks with them.
     module = bld.create_ns3_module('distributed-learning',
                                    ['core', 'network', 'internet', 'point-to-point',
-                                    'applications', 'traffic-control'])
+                                    'applications', 'traffic-control', 'csma',
+                                    'point-to-point-layout'])
     module.source = (lists['DL_TRAINER_SOURCES'] + lists['DL_BACKEND_SOURCES']
                      + lists['DL_NS3_SOURCES'])
     module.use.extend(['EIGEN3', 'ZLIB'])
+    module.defines = defines
 
     module_test = bld.create_ns3_module_test_library('distributed-learning')
     module_test.source = lists['DL_NS3_TEST_SOURCES']
+    module_test.defines = defines
 
     headers = bld(features='ns3header')
     headers.module = 'distributed-learning'
@@ -45,5 +54,10 @@ def build(bld):
                       + lists['DL_NS3_HEADERS'])
 
     if bld.env.ENABLE_EXAMPLES:
-        program = bld.create_ns3_program('dl-train', ['distributed-learning'])
-        program.source = 'examples/dl-train.cc'
+        examples = [('dl-train', []), ('dl-minimal', []), ('dl-two-jobs', ['flow-monitor']),
+                    ('dl-custom-network', ['csma', 'wifi', 'mobility', 'point-to-point-layout'])]
+        for name, needs in examples:
+            if all('ns3-' + m in enabled for m in needs):
+                program = bld.create_ns3_program(name, ['distributed-learning'] + needs)
+                program.source = 'examples/%s.cc' % name
+                program.defines = defines

@@ -17,6 +17,7 @@
 #include "ns3/distributed-learning-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/mobility-module.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/point-to-point-layout-module.h"
 #include "ns3/point-to-point-module.h"
 #include "ns3/wifi-module.h"
@@ -32,7 +33,7 @@ namespace
 
 /// One LAN; the user's own subnet.
 NodeContainer
-BuildCsma(uint32_t n, const PacketLossHelper& loss, NetDeviceContainer* devices)
+BuildCsma(uint32_t n, PacketLossHelper& loss, NetDeviceContainer* devices)
 {
     NodeContainer nodes(n);
     CsmaHelper csma;
@@ -42,14 +43,14 @@ BuildCsma(uint32_t n, const PacketLossHelper& loss, NetDeviceContainer* devices)
     InternetStackHelper().Install(nodes);
     Ipv4AddressHelper("10.0.0.0", "255.255.255.0").Assign(*devices);
     // ARP would drop the first round's burst (3 packets wait per neighbour): resolve up front.
-    NeighborCacheHelper().PopulateNeighborCache(*devices);
+    dlcompat::PopulateNeighborCache(*devices);
     loss.Install(*devices);
     return nodes;
 }
 
 /// ns-3's own star layout: the workers are the spokes, the hub routes.
 NodeContainer
-BuildP2pStar(uint32_t n, const PacketLossHelper& loss, NetDeviceContainer* devices)
+BuildP2pStar(uint32_t n, PacketLossHelper& loss, NetDeviceContainer* devices)
 {
     PointToPointHelper link;
     link.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
@@ -108,7 +109,7 @@ BuildWifi(uint32_t n, double distance, NetDeviceContainer* devices)
     stack.Install(stations);
     stack.Install(ap);
     Ipv4AddressHelper("192.168.1.0", "255.255.255.0").Assign(*devices);
-    NeighborCacheHelper().PopulateNeighborCache(*devices);
+    dlcompat::PopulateNeighborCache(*devices);
     return stations;
 }
 

@@ -38,6 +38,7 @@ main(int argc, char* argv[])
     PacketLossHelper loss;
     loss.SetModel("bernoulli", 0.05);
     loss.Install(fabric.GetHostDevices());
+    loss.AssignStreams(fabric.AssignStreams(0)); // same seed, same losses, in any ns-3 release
 
     // The job: RPS on those hosts, and a monitor that writes one CSV row per epoch.
     DistributedLearningHelper training;

@@ -249,6 +249,9 @@ main(int argc, char* argv[])
         loss.SetModel(lossModel, lossRate);
         loss.SetBurstLength(burstLength);
         loss.Install(lossPlacement == "receiver" ? fabric.GetHostDevices() : fabric.GetDevices());
+        // Fixed streams: the loss pattern depends on the seed and run only, not on how many
+        // other random variables this ns-3 release creates.
+        loss.AssignStreams(fabric.AssignStreams(0));
     }
 
     // The job.

@@ -263,6 +263,21 @@ FabricHelper::AssignIpv4Addresses(Ipv4AddressHelper address)
     host.Install(m_hostDevices);
 }
 
+int64_t
+FabricHelper::AssignStreams(int64_t stream)
+{
+    NS_LOG_FUNCTION(this << stream);
+    NodeContainer nodes(m_hosts, m_switches);
+    InternetStackHelper stack;
+    for (uint32_t k = 0; k < nodes.GetN(); ++k)
+    {
+        const int64_t used
+            = stack.AssignStreams(NodeContainer(nodes.Get(k)), stream + k * STREAMS_PER_NODE);
+        NS_ABORT_MSG_IF(used > STREAMS_PER_NODE, "a node's stack uses " << used << " streams");
+    }
+    return int64_t(nodes.GetN()) * STREAMS_PER_NODE;
+}
+
 void
 FabricHelper::EnablePcap(const std::string& prefix, bool allDevices)
 {

@@ -75,6 +75,18 @@ class FabricHelper
      */
     void AssignIpv4Addresses(Ipv4AddressHelper address);
 
+    /**
+     * Give the random variables of every host's and switch's Internet stack (ECMP choices, ARP
+     * jitter, ...) fixed streams: node k of the fabric (hosts, then switches) gets
+     * [stream + k * STREAMS_PER_NODE, ...). Fixed per node, so that an ns-3 release whose stack
+     * has more or fewer random variables moves no other node's streams.
+     * \return the number of streams reserved
+     */
+    int64_t AssignStreams(int64_t stream);
+
+    /** Streams reserved per node by AssignStreams. */
+    static constexpr int64_t STREAMS_PER_NODE = 64;
+
     /** \return the hosts */
     const NodeContainer& GetHosts() const
     {

@@ -69,7 +69,7 @@ PacketLossHelper::Create() const
 }
 
 void
-PacketLossHelper::Install(const NetDeviceContainer& devices) const
+PacketLossHelper::Install(const NetDeviceContainer& devices)
 {
     NS_LOG_FUNCTION(this << devices.GetN());
     if (m_rate <= 0.0)
@@ -78,12 +78,36 @@ PacketLossHelper::Install(const NetDeviceContainer& devices) const
     }
     for (auto it = devices.Begin(); it != devices.End(); ++it)
     {
+        m_installed.push_back(Create());
         NS_ABORT_MSG_UNLESS(
-            (*it)->SetAttributeFailSafe("ReceiveErrorModel", PointerValue(Create())),
+            (*it)->SetAttributeFailSafe("ReceiveErrorModel", PointerValue(m_installed.back())),
             "PacketLossHelper: device "
                 << (*it)->GetIfIndex() << " of node " << (*it)->GetNode()->GetId() << " ("
                 << (*it)->GetInstanceTypeId().GetName() << ") has no ReceiveErrorModel");
     }
+}
+
+int64_t
+PacketLossHelper::AssignStreams(int64_t stream)
+{
+    NS_LOG_FUNCTION(this << stream);
+    int64_t used = 0;
+    for (const Ptr<ErrorModel>& em : m_installed)
+    {
+        if (Ptr<RateErrorModel> rate = DynamicCast<RateErrorModel>(em))
+        {
+            used += rate->AssignStreams(stream + used);
+        }
+        else if (Ptr<BurstErrorModel> burst = DynamicCast<BurstErrorModel>(em))
+        {
+            used += burst->AssignStreams(stream + used);
+        }
+        else if (Ptr<GilbertElliottErrorModel> ge = DynamicCast<GilbertElliottErrorModel>(em))
+        {
+            used += ge->AssignStreams(stream + used);
+        }
+    }
+    return used;
 }
 
 } // namespace ns3

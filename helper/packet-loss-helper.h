@@ -8,6 +8,7 @@
 #include "ns3/net-device-container.h"
 
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -55,12 +56,23 @@ class PacketLossHelper
      * Set a new error model as every device's ReceiveErrorModel; with a rate of 0, nothing.
      * Aborts, naming the device, if one has no ReceiveErrorModel attribute.
      */
-    void Install(const NetDeviceContainer& devices) const;
+    void Install(const NetDeviceContainer& devices);
+
+    /**
+     * Give the error models installed so far fixed random streams, from \p stream on, in the
+     * order they were installed (ns-3's AssignStreams convention). Without it their streams
+     * are numbered automatically, in order of creation with every other random variable of the
+     * simulation, so a loss pattern changes whenever anything else (an ns-3 release, another
+     * model in the script) creates one more.
+     * \return the number of streams used
+     */
+    int64_t AssignStreams(int64_t stream);
 
   private:
-    std::string m_model{"bernoulli"}; //!< bernoulli | burst | gilbert-elliott
-    double m_rate{0.0};               //!< long-run loss fraction
-    double m_burstLength{4.0};        //!< mean burst length
+    std::string m_model{"bernoulli"};         //!< bernoulli | burst | gilbert-elliott
+    double m_rate{0.0};                       //!< long-run loss fraction
+    double m_burstLength{4.0};                //!< mean burst length
+    std::vector<Ptr<ErrorModel>> m_installed; //!< every model installed, in order
 };
 
 } // namespace ns3

@@ -8,11 +8,20 @@
 // here. DL_NS3_MINOR is the release's minor number (37 for ns-3.37); CMakeLists.txt and wscript
 // define it from the ns-3 they build with.
 
+#include "ns3/arp-cache.h"
 #include "ns3/enum.h"
+#include "ns3/ipv4-interface.h"
+#include "ns3/ipv4-l3-protocol.h"
+#include "ns3/net-device-container.h"
+#include "ns3/node.h"
 #include "ns3/test.h"
 
 #ifndef DL_NS3_MINOR
-#error "DL_NS3_MINOR (the ns-3 minor release, e.g. 37) must be defined by the build"
+#    error "DL_NS3_MINOR (the ns-3 minor release, e.g. 37) must be defined by the build"
+#endif
+
+#if DL_NS3_MINOR >= 36
+#    include "ns3/neighbor-cache-helper.h"
 #endif
 
 namespace ns3
@@ -26,7 +35,7 @@ namespace dlcompat
  * \param member pointer to the enum data member
  * \return the accessor
  */
-template <typename Enum, typename Class>
+template<typename Enum, typename Class>
 Ptr<const AttributeAccessor>
 MakeEnumMemberAccessor(Enum Class::*member)
 {
@@ -43,10 +52,43 @@ constexpr TestSuite::Type UNIT_SUITE = TestSuite::Type::UNIT;     //!< a unit-te
 constexpr TestSuite::Type SYSTEM_SUITE = TestSuite::Type::SYSTEM; //!< a system-test suite
 constexpr TestCase::Duration QUICK = TestCase::Duration::QUICK;   //!< a quick test case
 #else
-constexpr TestSuite::Type UNIT_SUITE = TestSuite::UNIT;         //!< a unit-test suite
-constexpr TestSuite::Type SYSTEM_SUITE = TestSuite::SYSTEM;     //!< a system-test suite
-constexpr TestCase::TestDuration QUICK = TestCase::QUICK;       //!< a quick test case
+constexpr TestSuite::Type UNIT_SUITE = TestSuite::UNIT;     //!< a unit-test suite
+constexpr TestSuite::Type SYSTEM_SUITE = TestSuite::SYSTEM; //!< a system-test suite
+constexpr TestCase::TestDuration QUICK = TestCase::QUICK;   //!< a quick test case
 #endif
+
+/**
+ * \ingroup distributed-learning
+ * Fill the ARP caches of \p devices (one shared link) with each other's addresses, so that the
+ * first burst to a neighbour is not lost waiting for ARP: NeighborCacheHelper from ns-3.36,
+ * permanent ArpCache entries before.
+ * \param devices devices on one link, with IPv4 addresses
+ */
+inline void
+PopulateNeighborCache(const NetDeviceContainer& devices)
+{
+#if DL_NS3_MINOR >= 36
+    NeighborCacheHelper().PopulateNeighborCache(devices);
+#else
+    for (auto a = devices.Begin(); a != devices.End(); ++a)
+    {
+        Ptr<Ipv4L3Protocol> ipA = (*a)->GetNode()->GetObject<Ipv4L3Protocol>();
+        Ptr<ArpCache> cache = ipA->GetInterface(ipA->GetInterfaceForDevice(*a))->GetArpCache();
+        for (auto b = devices.Begin(); b != devices.End(); ++b)
+        {
+            Ptr<Ipv4L3Protocol> ipB = (*b)->GetNode()->GetObject<Ipv4L3Protocol>();
+            const int32_t ifB = ipB->GetInterfaceForDevice(*b);
+            if (a == b || !cache || ipB->GetNAddresses(ifB) == 0)
+            {
+                continue;
+            }
+            ArpCache::Entry* entry = cache->Add(ipB->GetAddress(ifB, 0).GetLocal());
+            entry->SetMacAddress((*b)->GetAddress());
+            entry->MarkPermanent();
+        }
+    }
+#endif
+}
 
 } // namespace dlcompat
 } // namespace ns3

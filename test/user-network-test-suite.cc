@@ -72,7 +72,7 @@ class UserNetworkTestCase : public TestCase
             InternetStackHelper().Install(workers);
             Ipv4AddressHelper("10.0.0.0", "255.255.255.0").Assign(devices);
             // Without it the first scatter's burst overflows ARP's 3-packet pending queue.
-            NeighborCacheHelper().PopulateNeighborCache(devices);
+            dlcompat::PopulateNeighborCache(devices);
         }
         else
         {
