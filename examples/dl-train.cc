@@ -195,6 +195,9 @@ main(int argc, char* argv[])
     const Time timeout = ParseValue<TimeValue>("--phaseTimeout", phaseTimeout).Get();
     const QueueSize queue = ParseValue<QueueSizeValue>("--queueSize", queueSize).Get();
     Check(rate.GetBitRate() > 0, "--linkRate must be positive");
+    Check(queue.GetValue() >= 1, "--queueSize must hold at least one packet or byte");
+    // ns-3 seeds are 32-bit and non-zero; a larger value would be cut to another seed.
+    Check(cfg.seed >= 1 && cfg.seed <= 4294967295ULL, "--seed must lie in [1, 4294967295]");
     Check(!delay.IsStrictlyNegative() && !compute.IsStrictlyNegative()
               && !timeout.IsStrictlyNegative(),
           "times must not be negative");
@@ -213,7 +216,7 @@ main(int argc, char* argv[])
                                                        + std::to_string(training.GetMinWorkers())
                                                        + " workers");
 
-    RngSeedManager::SetSeed(uint32_t(cfg.seed ? cfg.seed : 1));
+    RngSeedManager::SetSeed(uint32_t(cfg.seed));
     RngSeedManager::SetRun(run);
     cfg.run = run;
 

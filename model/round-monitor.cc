@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <sys/stat.h>
 
 namespace ns3
 {
@@ -270,7 +271,11 @@ RoundMonitor::CsvLine(const Row& r) const
 bool
 RoundMonitor::WriteCsv(const std::string& path) const
 {
-    const std::string tmp = path + ".tmp";
+    // A special file (/dev/null, /dev/stdout, a FIFO) is written to as it is: renaming a
+    // temporary file over it would replace the device with a regular file.
+    struct stat st;
+    const bool special = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+    const std::string tmp = special ? path : path + ".tmp";
     FILE* f = std::fopen(tmp.c_str(), "w");
     if (f == nullptr)
     {
@@ -282,6 +287,10 @@ RoundMonitor::WriteCsv(const std::string& path) const
         ok = ok && std::fprintf(f, "%s\n", CsvLine(r).c_str()) > 0;
     }
     ok = (std::fclose(f) == 0) && ok;
+    if (special)
+    {
+        return ok;
+    }
     if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
     {
         std::remove(tmp.c_str());

@@ -117,7 +117,8 @@ class RoundMonitor : public Object
     std::string CsvLine(const Row& r) const;
 
     /**
-     * Write the table atomically: to "<path>.tmp", then rename over \p path.
+     * Write the table atomically: to "<path>.tmp", then rename over \p path (a special file
+     * such as /dev/null or a FIFO is written directly).
      * \return false (with errno set) if the file could not be written
      */
     bool WriteCsv(const std::string& path) const;

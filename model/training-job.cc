@@ -51,6 +51,13 @@ Require(bool ok, const std::string& message)
     }
 }
 
+/// \return "CxHxW"
+std::string
+ShapeText(const dl::Shape& s)
+{
+    return std::to_string(s.c) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w);
+}
+
 } // namespace
 
 Ptr<TrainingJob>
@@ -101,6 +108,18 @@ TrainingJob::Create(const TrainingConfig& c)
     }
     job->m_train = dl::Head(job->m_train, c.trainSubset);
     job->m_test = dl::Head(job->m_test, c.testSubset);
+    // A model is built for the training samples and evaluated on the test samples: they must
+    // agree, and an empty test set gives no results to write.
+    const dl::Shape& a = job->m_train.shape;
+    const dl::Shape& b = job->m_test.shape;
+    Require(a.c == b.c && a.h == b.h && a.w == b.w, "test samples are " + ShapeText(b)
+                                                        + " but training samples " + ShapeText(a)
+                                                        + " (" + job->m_test.name + ")");
+    Require(job->m_test.numClasses == job->m_train.numClasses,
+            "test set has " + std::to_string(job->m_test.numClasses) + " classes, training set "
+                + std::to_string(job->m_train.numClasses));
+    Require(job->m_test.Size() > 0, "the test set is empty (" + job->m_test.name + ")");
+    Require(job->m_train.Size() > 0, "the training set is empty (" + job->m_train.name + ")");
     const dl::ChannelStats stats = dl::ComputeChannelStats(job->m_train);
     dl::Standardize(job->m_train, stats);
     dl::Standardize(job->m_test, stats);

@@ -61,5 +61,46 @@ if ! nvidia-smi >/dev/null 2>&1; then # no GPU here: asking for one is an error,
 fi
 bad "one worker for a multi-worker algorithm" "needs at least 2 workers" --algorithm=gossip --workers=1
 bad "not a congestion control" "is not a TCP congestion control" --algorithm=ring-allreduce --tcpVariant=ns3::Node
+bad "seed beyond 32 bits" "seed must lie in" --seed=4294967296
+bad "seed zero" "seed must lie in" --seed=0
+bad "negative seed" "seed must lie in" --seed=-1
+bad "empty queues" "queueSize must hold" --queueSize=0p
+
+# Hostile dataset folders (IDX files written here): one line naming the problem, never results.
+idx() { # idx FILE MAGIC DIM... -- write an IDX header and prod(DIM) bytes of data
+    python3 - "$@" <<'PY'
+import struct, sys
+path, magic, dims = sys.argv[1], int(sys.argv[2], 16), [int(d) for d in sys.argv[3:]]
+size = 1
+for d in dims:
+    size *= d
+with open(path, "wb") as f:
+    f.write(struct.pack(">I", magic) + b"".join(struct.pack(">I", d) for d in dims))
+    f.write(bytes(i % 10 for i in range(size if size < 1 << 24 else 0)))
+PY
+}
+mkdata() { # mkdata DIR TRAIN_H TEST_H TEST_N
+    mkdir -p "$1"
+    idx "$1/train-images-idx3-ubyte" 803 64 "$2" "$2"
+    idx "$1/train-labels-idx1-ubyte" 801 64
+    idx "$1/t10k-images-idx3-ubyte" 803 "$4" "$3" "$3"
+    idx "$1/t10k-labels-idx1-ubyte" 801 "$4"
+}
+mkdata "$tmp/shapes" 28 4 16
+bad "test and train shapes differ" "test samples are 1x4x4 but training samples 1x28x28" \
+    --dataset=fashion-mnist --dataDir="$tmp/shapes" --workers=2
+mkdata "$tmp/empty" 28 28 0
+bad "empty test set" "the test set is empty" --dataset=fashion-mnist --dataDir="$tmp/empty" --workers=2
+mkdata "$tmp/huge" 28 28 16
+idx "$tmp/huge/train-images-idx3-ubyte" 803 4 2147483648 2147483648
+bad "IDX sizes that overflow" "promises more data than the file holds" \
+    --dataset=fashion-mnist --dataDir="$tmp/huge" --workers=2
+
+# A special file as --output is written to, not replaced by a regular file.
+if [ "$(id -u)" -eq 0 ] && mknod "$tmp/null" c 1 3 2>/dev/null; then
+    "$bin" "${common[@]}" --epochs=0.25 --output="$tmp/null" >/dev/null 2>&1
+    check "a device as --output stays a device" "[ \$? -eq 0 ] && [ -c $tmp/null ]"
+fi
+
 bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
 exit $fail

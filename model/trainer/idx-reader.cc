@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include <limits>
+
 namespace dl
 {
 
@@ -52,6 +54,16 @@ ParseIdxHeader(const std::vector<uint8_t>& bytes, int expectedDims, const std::s
     for (int d = 0; d < expectedDims; ++d)
     {
         dims.push_back(ReadBigEndian32(bytes, 4 + 4 * d));
+        // Sizes become ints (shapes) and their product a byte count: refuse what cannot be,
+        // instead of letting it wrap (a 2^31 x 2^31 header once "matched" an empty file).
+        if (dims.back() > uint32_t(std::numeric_limits<int32_t>::max())
+            || (dims.back() != 0 && expected > bytes.size() / dims.back()))
+        {
+            throw DataError(path
+                            + ": IDX header promises more data than the file holds ("
+                              "dimension "
+                            + std::to_string(d) + " is " + std::to_string(dims.back()) + ")");
+        }
         expected *= dims.back();
     }
     const size_t header = 4 + 4 * size_t(expectedDims);
