@@ -8,9 +8,8 @@ import os
 import re
 
 
-def _cmake_lists():
-    """Return {name: [files]} for every set(DL_<NAME> ...) block of CMakeLists.txt."""
-    here = os.path.dirname(os.path.abspath(__file__))
+def _cmake_lists(here):
+    """Return {name: [files]} for every set(DL_<NAME> ...) block of here/CMakeLists.txt."""
     with open(os.path.join(here, 'CMakeLists.txt')) as f:
         text = f.read()
     lists = {}
@@ -31,7 +30,7 @@ def configure(conf):
 
 
 def build(bld):
-    lists = _cmake_lists()
+    lists = _cmake_lists(bld.path.abspath())  # waf runs this file without __file__
     defines = ['DL_NS3_MINOR=' + bld.env.DL_NS3_MINOR]
     enabled = bld.env['NS3_ENABLED_MODULES']
     # csma and point-to-point-layout: the test suites build their own networks with them.

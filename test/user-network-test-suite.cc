@@ -11,6 +11,7 @@
 #include "ns3/csma-module.h"
 #include "ns3/point-to-point-layout-module.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/queue.h"
 #include "ns3/test.h"
 
 #include <fstream>
