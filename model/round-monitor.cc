@@ -8,6 +8,7 @@
 #include "ns3/slice-ops.h"
 
 #include "ns3/boolean.h"
+#include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-disc.h"
@@ -48,7 +49,17 @@ RoundMonitor::GetTypeId()
                             "Stop the simulation when every worker has ended the last round "
                             "(false: leave it to the script, e.g. when other traffic runs on).",
                             BooleanValue(true), MakeBooleanAccessor(&RoundMonitor::m_stopWhenDone),
-                            MakeBooleanChecker());
+                            MakeBooleanChecker())
+              .AddAttribute("DivergenceLoss",
+                            "A training or test loss above this (or not finite) is reported as "
+                            "divergence instead of a results row.",
+                            DoubleValue(1e6), MakeDoubleAccessor(&RoundMonitor::m_maxLoss),
+                            MakeDoubleChecker<double>(0))
+              .AddAttribute("DivergenceConsensus",
+                            "A consensus distance above this (or not finite) is reported as "
+                            "divergence instead of a results row.",
+                            DoubleValue(1e12), MakeDoubleAccessor(&RoundMonitor::m_maxConsensus),
+                            MakeDoubleChecker<double>(0));
     return tid;
 }
 
@@ -228,6 +239,21 @@ RoundMonitor::EmitRow(uint32_t round)
     r.packetsDropped = m_dropped;
     r.wallTime
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
+    // Divergence is reported, never written as numbers: non-finite values, and finite ones no
+    // converging run reaches (a cross-entropy of 1e6 needs logits of that size).
+    const auto absurd = [](double v, double limit) { return !std::isfinite(v) || v > limit; };
+    if (absurd(r.trainLoss, m_maxLoss) || absurd(r.testLoss, m_maxLoss)
+        || absurd(r.consensusDistance, m_maxConsensus))
+    {
+        char what[256];
+        std::snprintf(what, sizeof(what),
+                      "training diverged: after round %u train loss %g, test loss %g, consensus "
+                      "distance %g (limits: loss %g, consensus %g)",
+                      r.round, r.trainLoss, r.testLoss, r.consensusDistance, m_maxLoss,
+                      m_maxConsensus);
+        Diverge(what);
+        return;
+    }
     m_rows.push_back(r);
     m_lossSum = 0.0;
     m_lossCount = 0;

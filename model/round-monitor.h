@@ -139,6 +139,8 @@ class RoundMonitor : public Object
     uint32_t m_evalEvery;                       //!< rounds between rows (0: once per epoch)
     bool m_progress;                            //!< print a progress line per row on stderr
     bool m_stopWhenDone;                        //!< Simulator::Stop after the last round
+    double m_maxLoss;                           //!< divergence: largest credible loss
+    double m_maxConsensus;                      //!< divergence: largest credible consensus
     Ptr<TrainingJob> m_job;                     //!< the experiment
     std::vector<Ptr<LearningWorker>> m_workers; //!< the workers
     std::string m_algorithm;                    //!< label column

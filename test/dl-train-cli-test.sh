@@ -102,5 +102,6 @@ if [ "$(id -u)" -eq 0 ] && mknod "$tmp/null" c 1 3 2>/dev/null; then
     check "a device as --output stays a device" "[ \$? -eq 0 ] && [ -c $tmp/null ]"
 fi
 
+bad "absurd but finite losses" "training diverged: after round" --learningRate=1e30 --momentum=0 --model=softmax --lossRate=0
 bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
 exit $fail
