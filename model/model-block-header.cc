@@ -85,8 +85,9 @@ ModelBlockHeader::Deserialize(Buffer::Iterator start)
     m_chunkCount = start.ReadNtohU32();
     m_offset = start.ReadNtohU32();
     m_count = start.ReadNtohU32();
-    m_valid = magic == MAGIC && m_version == VERSION && m_phase < PHASE_COUNT && m_kind <= GRADIENT
-              && m_chunkCount > 0 && ((m_chunk < m_chunkCount && m_count > 0) || IsEndMarker());
+    m_wellFormed = magic == MAGIC && m_version == VERSION && m_phase < PHASE_COUNT
+                   && m_kind <= GRADIENT && m_chunkCount > 0 && m_chunk <= m_chunkCount;
+    m_valid = m_wellFormed && ((m_chunk < m_chunkCount && m_count > 0) || IsEndMarker());
     return SIZE;
 }
 

@@ -70,10 +70,23 @@ class ModelBlockHeader : public Header
         return m_count == 0 && m_chunk == m_chunkCount;
     }
 
-    /** \return true if the last Deserialize found a well-formed header (always true otherwise) */
+    /**
+     * \return true if the last Deserialize found a valid packet header (always true otherwise):
+     *         well formed, and a chunk with floats or an end marker
+     */
     bool IsValid() const
     {
         return m_valid;
+    }
+
+    /**
+     * \return true if the last Deserialize found a well-formed header, possibly of an empty
+     *         slice: valid framing for a stream message (a block of a model with fewer
+     *         parameters than workers is empty), not for a UDP chunk
+     */
+    bool IsWellFormed() const
+    {
+        return m_wellFormed;
     }
 
     uint8_t m_version{VERSION}; //!< wire version
@@ -88,7 +101,8 @@ class ModelBlockHeader : public Header
     uint32_t m_count{0};        //!< floats in the slice
 
   private:
-    bool m_valid{true}; //!< result of the last Deserialize
+    bool m_valid{true};      //!< last Deserialize: a valid packet header
+    bool m_wellFormed{true}; //!< last Deserialize: well-formed fields
 };
 
 } // namespace ns3

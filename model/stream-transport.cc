@@ -276,7 +276,7 @@ StreamTransport::HandleRead(Ptr<Socket> socket)
         Ptr<Packet> hp = Create<Packet>(in.bytes.data() + pos, ModelBlockHeader::SIZE);
         ModelBlockHeader h;
         hp->RemoveHeader(h);
-        NS_ABORT_MSG_UNLESS(h.IsValid(), "endpoint " << m_self << ": corrupt TCP stream");
+        NS_ABORT_MSG_UNLESS(h.IsWellFormed(), "endpoint " << m_self << ": corrupt TCP stream");
         const size_t need = ModelBlockHeader::SIZE + size_t(h.m_count) * sizeof(float);
         if (in.bytes.size() - pos < need)
         {

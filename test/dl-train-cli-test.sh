@@ -96,6 +96,13 @@ idx "$tmp/huge/train-images-idx3-ubyte" 803 4 2147483648 2147483648
 bad "IDX sizes that overflow" "promises more data than the file holds" \
     --dataset=fashion-mnist --dataDir="$tmp/huge" --workers=2
 
+# Fewer parameters than workers: the ring passes empty blocks on (it used to abort, "corrupt TCP
+# stream": an empty block's header was taken for a malformed one).
+mkdata "$tmp/tiny" 1 1 16
+"$bin" "${common[@]}" --dataset=fashion-mnist --dataDir="$tmp/tiny" --model=softmax --workers=32 \
+    --algorithm=ring-allreduce --epochs=1 --output="$tmp/tiny.csv" >/dev/null 2>"$tmp/tiny.err"
+check "ring with fewer parameters than workers" "[ \$? -eq 0 ] && [ -s $tmp/tiny.csv ]"
+
 # A special file as --output is written to, not replaced by a regular file.
 if [ "$(id -u)" -eq 0 ] && mknod "$tmp/null" c 1 3 2>/dev/null; then
     "$bin" "${common[@]}" --epochs=0.25 --output="$tmp/null" >/dev/null 2>&1
