@@ -94,6 +94,22 @@ class ModelBlockHeaderTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(marker.IsEndMarker(), true, "is an end marker");
         marker.m_count = 5;
         NS_TEST_ASSERT_MSG_EQ(reparse(marker), false, "end marker with floats");
+
+        // An empty slice is no UDP chunk, but is a well-formed stream message (an empty block of
+        // a model with fewer parameters than workers); junk is neither.
+        auto wellFormed = [](const ModelBlockHeader& in) {
+            Ptr<Packet> q = Create<Packet>(4);
+            q->AddHeader(in);
+            ModelBlockHeader out;
+            q->RemoveHeader(out);
+            return out.IsWellFormed();
+        };
+        bad = h;
+        bad.m_count = 0;
+        NS_TEST_ASSERT_MSG_EQ(wellFormed(bad), true, "empty slice: well formed");
+        NS_TEST_ASSERT_MSG_EQ(g.IsWellFormed(), false, "junk: not well formed");
+        bad.m_chunk = bad.m_chunkCount + 1;
+        NS_TEST_ASSERT_MSG_EQ(wellFormed(bad), false, "chunk index past the count");
     }
 };
 
