@@ -232,6 +232,12 @@ main(int argc, char* argv[])
 
     // The network: a standard fabric of hosts (the workers, then the server for ps).
     const bool withServer = algorithm == "ps";
+    const uint32_t hostCount = cfg.workers + (withServer ? 1 : 0);
+    Check(topology != "fat-tree" || fatTreeK == 0
+              || fatTreeK * fatTreeK * fatTreeK / 4 >= hostCount,
+          "a " + std::to_string(fatTreeK) + "-ary fat-tree holds "
+              + std::to_string(fatTreeK * fatTreeK * fatTreeK / 4) + " hosts, not "
+              + std::to_string(hostCount));
     FabricHelper fabric;
     fabric.SetTopology(topology);
     fabric.SetLeafSpineShape(workersPerLeaf, spines);
@@ -240,7 +246,7 @@ main(int argc, char* argv[])
     fabric.SetLinkDelay(delay);
     fabric.SetQueueSize(queue);
     fabric.SetMtu(mtu);
-    NodeContainer hosts = fabric.Create(cfg.workers + (withServer ? 1 : 0));
+    NodeContainer hosts = fabric.Create(hostCount);
     fabric.InstallStack(InternetStackHelper());
     fabric.AssignIpv4Addresses(Ipv4AddressHelper("10.0.0.0", "255.255.255.252"));
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
