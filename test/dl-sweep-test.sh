@@ -28,6 +28,25 @@ assert '--algorithm=allreduce' in r['command'] and r['start'] and r['end']\""
 "$root/scripts/dl-sweep" "${grid[@]}" 2>"$tmp/second.err"
 check "second sweep runs nothing" "grep -q '4 already done, 0 to run' $tmp/second.err"
 
+# A finished run whose CSV was cut (to its header and one character) is not done: dl-plot says
+# so in one line, and the next sweep runs it again.
+cp -r "$out" "$tmp/cut"
+cut_csv="$tmp/cut/runs/algorithm=rps__lossRate=0.1.csv"
+{ head -1 "$cut_csv"; printf 'r'; } >"$tmp/cut.csv" && mv "$tmp/cut.csv" "$cut_csv"
+if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
+    "$root/scripts/dl-plot" "$tmp/cut" >/dev/null 2>"$tmp/cutplot.err"
+    check "dl-plot: a cut CSV is one clear error" "[ \$? -ne 0 ] && grep -q 'not a complete results CSV' $tmp/cutplot.err && ! grep -q Traceback $tmp/cutplot.err"
+fi
+"$root/scripts/dl-sweep" "${grid[@]}" --out "$tmp/cut" 2>"$tmp/cut.err"
+check "a cut CSV is run again" "grep -q '3 already done, 1 to run' $tmp/cut.err && [ \$(wc -l < '$cut_csv') -gt 1 ]"
+
+# A manifest of the wrong type is refused in one line by both tools.
+mkdir -p "$tmp/wrong" && echo '[]' >"$tmp/wrong/manifest.json"
+"$root/scripts/dl-sweep" "${grid[@]}" --out "$tmp/wrong" >/dev/null 2>"$tmp/wrong.err"
+check "dl-sweep: wrong manifest type refused" "[ \$? -ne 0 ] && grep -q 'not a dl-sweep manifest' $tmp/wrong.err && ! grep -q Traceback $tmp/wrong.err"
+"$root/scripts/dl-plot" "$tmp/wrong" >/dev/null 2>"$tmp/wrongplot.err"
+check "dl-plot: wrong manifest type refused" "[ \$? -ne 0 ] && grep -q 'not a dl-sweep manifest' $tmp/wrongplot.err && ! grep -q Traceback $tmp/wrongplot.err"
+
 "$root/scripts/dl-sweep" "${grid[@]}" --out "$tmp/bad" --algorithm rps --lossRate 0.1,1.5 \
     2>"$tmp/third.err"
 check "failing run: non-zero exit" "[ $? -ne 0 ]"
@@ -45,6 +64,11 @@ if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
     for f in loss_vs_epoch accuracy_vs_time final_loss_vs_drop consensus_vs_epoch; do
         check "$f.png written" "[ -s $out/figures/$f.png ] && [ -s $out/figures/$f.pdf ]"
     done
+    # Runs that differ on an axis the figures do not draw would overwrite each other.
+    "$root/scripts/dl-sweep" "${grid[@]}" --out "$tmp/axes" --algorithm rps --lossRate 0.1 \
+        --workers 2,4 2>/dev/null
+    "$root/scripts/dl-plot" "$tmp/axes" >/dev/null 2>"$tmp/axes.err"
+    check "dl-plot: an undrawn axis is one clear error" "[ \$? -ne 0 ] && grep -q 'differ on an axis dl-plot does not draw' $tmp/axes.err"
     "$root/scripts/dl-plot" "$tmp" >/dev/null 2>"$tmp/refuse.err"
     check "dl-plot refuses a non-results folder" "[ $? -ne 0 ] && grep -q 'not a dl-sweep results folder' $tmp/refuse.err"
 else
