@@ -303,6 +303,15 @@ main(int argc, char* argv[])
     {
         Fail(monitor->GetDivergence() + "; no results written", 3);
     }
+    if (!monitor->GetIncomplete().empty())
+    {
+        // The rows so far, in a file whose name says it is incomplete; never the results file.
+        const std::string partial = output + ".incomplete";
+        const bool kept = monitor->WriteCsv(partial);
+        Fail(monitor->GetIncomplete() + "; "
+                 + (kept ? "rows so far in " + partial : "no results written"),
+             4);
+    }
     if (monitor->GetRoundsCompleted() != job->GetTotalRounds())
     {
         Fail("simulation ended after " + std::to_string(monitor->GetRoundsCompleted()) + " of "

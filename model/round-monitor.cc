@@ -10,6 +10,7 @@
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-disc.h"
 #include "ns3/queue.h"
@@ -50,6 +51,12 @@ RoundMonitor::GetTypeId()
                             "(false: leave it to the script, e.g. when other traffic runs on).",
                             BooleanValue(true), MakeBooleanAccessor(&RoundMonitor::m_stopWhenDone),
                             MakeBooleanChecker())
+              .AddAttribute("Deadline",
+                            "Simulated time by which the last round must end; past it the "
+                            "simulation stops and the run is reported incomplete (0: none). "
+                            "Under heavy loss a TCP baseline can otherwise back off for ever.",
+                            TimeValue(Seconds(86400)), MakeTimeAccessor(&RoundMonitor::m_deadline),
+                            MakeTimeChecker(Time(0)))
               .AddAttribute("DivergenceLoss",
                             "A training or test loss above this (or not finite) is reported as "
                             "divergence instead of a results row.",
@@ -76,6 +83,10 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
     m_workers = workers;
     m_seed = job->GetConfig().seed;
     m_wallStart = std::chrono::steady_clock::now();
+    if (m_deadline.IsStrictlyPositive())
+    {
+        m_deadlineEvent = Simulator::Schedule(m_deadline, &RoundMonitor::OnDeadline, this);
+    }
     for (const Ptr<LearningWorker>& w : workers)
     {
         w->TraceConnectWithoutContext("RoundEnd", MakeCallback(&RoundMonitor::OnRoundEnd, this));
@@ -123,6 +134,19 @@ RoundMonitor::IsEvalRound(uint32_t round) const
 {
     const uint32_t every = m_evalEvery ? m_evalEvery : m_job->GetRoundsPerEpoch();
     return (round + 1) % every == 0 || round + 1 == m_job->GetTotalRounds();
+}
+
+void
+RoundMonitor::OnDeadline()
+{
+    if (m_job && m_roundsCompleted < m_job->GetTotalRounds())
+    {
+        m_incomplete = "round " + std::to_string(m_roundsCompleted + 1)
+                       + " did not finish by simulated time "
+                       + std::to_string(Simulator::Now().GetSeconds()) + " s (Deadline)";
+        NS_LOG_WARN(m_incomplete);
+        Simulator::Stop();
+    }
 }
 
 void
@@ -328,6 +352,7 @@ RoundMonitor::WriteCsv(const std::string& path) const
 void
 RoundMonitor::DoDispose()
 {
+    m_deadlineEvent.Cancel();
     m_workers.clear();
     m_job = nullptr;
     Object::DoDispose();

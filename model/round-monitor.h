@@ -7,7 +7,9 @@
 #include "learning-worker.h"
 #include "training-job.h"
 
+#include "ns3/event-id.h"
 #include "ns3/net-device-container.h"
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
 #include "ns3/queue-item.h"
@@ -104,6 +106,12 @@ class RoundMonitor : public Object
         return m_dropped;
     }
 
+    /** \return why the run stopped before its last round (the Deadline), empty if it did not */
+    const std::string& GetIncomplete() const
+    {
+        return m_incomplete;
+    }
+
     /** \return rounds fully completed (by every worker) */
     uint32_t GetRoundsCompleted() const
     {
@@ -135,10 +143,14 @@ class RoundMonitor : public Object
     bool IsEvalRound(uint32_t round) const;
     void EmitRow(uint32_t round);
     void Diverge(const std::string& what);
+    void OnDeadline();
 
     uint32_t m_evalEvery;                       //!< rounds between rows (0: once per epoch)
     bool m_progress;                            //!< print a progress line per row on stderr
     bool m_stopWhenDone;                        //!< Simulator::Stop after the last round
+    Time m_deadline;                            //!< the last round must end by then
+    EventId m_deadlineEvent;                    //!< the deadline check
+    std::string m_incomplete;                   //!< why the run is incomplete, if it is
     double m_maxLoss;                           //!< divergence: largest credible loss
     double m_maxConsensus;                      //!< divergence: largest credible consensus
     Ptr<TrainingJob> m_job;                     //!< the experiment

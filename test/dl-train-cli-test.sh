@@ -117,5 +117,13 @@ if [ "$(id -u)" -eq 0 ] && mknod "$tmp/null" c 1 3 2>/dev/null; then
 fi
 
 bad "absurd but finite losses" "training diverged: after round" --learningRate=1e30 --momentum=0 --model=softmax --lossRate=0
+# A TCP baseline that cannot finish under heavy loss stops at the deadline: exit 4, one line,
+# the rows so far in an ".incomplete" file, no results file.
+"$bin" "${common[@]}" --algorithm=ring-allreduce --lossRate=0.9 --ns3::RoundMonitor::Deadline=2s \
+    --output="$tmp/late.csv" >/dev/null 2>"$tmp/late.err"
+check "deadline: exit 4" "[ \$? -eq 4 ]"
+check "deadline: one clear line" "[ \$(wc -l < $tmp/late.err) -eq 1 ] && grep -q 'did not finish by simulated time 2' $tmp/late.err"
+check "deadline: partial rows marked incomplete" "[ -f $tmp/late.csv.incomplete ] && [ ! -e $tmp/late.csv ]"
+
 bad "diverging learning rate" "diverged" --learningRate=1e30 --lossRate=0
 exit $fail
