@@ -47,6 +47,20 @@ check "dl-sweep: wrong manifest type refused" "[ \$? -ne 0 ] && grep -q 'not a d
 "$root/scripts/dl-plot" "$tmp/wrong" >/dev/null 2>"$tmp/wrongplot.err"
 check "dl-plot: wrong manifest type refused" "[ \$? -ne 0 ] && grep -q 'not a dl-sweep manifest' $tmp/wrongplot.err && ! grep -q Traceback $tmp/wrongplot.err"
 
+# kill -9 of dl-sweep leaves no dl-train running, and while one runs a second on the same folder
+# is refused (it would start the same runs and write the same files).
+long=(--out "$tmp/killed" --jobs 2 --dl-train "$bin" --algorithm rps,allreduce --dataset synthetic
+      --trainSubset 4096 --testSubset 128 --workers 4 --epochs 50 --model mlp --hidden 64)
+"$root/scripts/dl-sweep" "${long[@]}" 2>/dev/null &
+sweep=$!
+sleep 2
+"$root/scripts/dl-sweep" "${long[@]}" >/dev/null 2>"$tmp/twice.err"
+check "a second dl-sweep on a busy folder is refused" "[ \$? -ne 0 ] && grep -q 'another dl-sweep is running' $tmp/twice.err"
+kill -9 $sweep
+wait $sweep 2>/dev/null
+sleep 1
+check "kill -9 leaves no dl-train running" "! pgrep -f -- '--output=$tmp/killed' >/dev/null"
+
 "$root/scripts/dl-sweep" "${grid[@]}" --out "$tmp/bad" --algorithm rps --lossRate 0.1,1.5 \
     2>"$tmp/third.err"
 check "failing run: non-zero exit" "[ $? -ne 0 ]"
