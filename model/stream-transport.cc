@@ -283,8 +283,11 @@ StreamTransport::HandleRead(Ptr<Socket> socket)
             break;
         }
         m_floats.resize(h.m_count);
-        std::memcpy(m_floats.data(), in.bytes.data() + pos + ModelBlockHeader::SIZE,
-                    h.m_count * sizeof(float));
+        if (h.m_count > 0) // an empty block: no floats, and maybe no buffer to copy into
+        {
+            std::memcpy(m_floats.data(), in.bytes.data() + pos + ModelBlockHeader::SIZE,
+                        h.m_count * sizeof(float));
+        }
         pos += need;
         if (!m_receive.IsNull())
         {

@@ -64,13 +64,20 @@ HostVector::Data() const
 void
 HostVector::Read(Slice s, float* host) const
 {
-    std::memcpy(host, m_data.data() + s.offset, s.count * sizeof(float));
+    // An empty slice may come with a null buffer (an empty block's vector): memcpy must not see it.
+    if (s.count > 0)
+    {
+        std::memcpy(host, m_data.data() + s.offset, s.count * sizeof(float));
+    }
 }
 
 void
 HostVector::Write(Slice s, const float* host)
 {
-    std::memcpy(m_data.data() + s.offset, host, s.count * sizeof(float));
+    if (s.count > 0)
+    {
+        std::memcpy(m_data.data() + s.offset, host, s.count * sizeof(float));
+    }
 }
 
 void
