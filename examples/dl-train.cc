@@ -212,9 +212,9 @@ main(int argc, char* argv[])
     // The job's install, configured first: its checks come before any data is loaded.
     DistributedLearningHelper training;
     training.SetAlgorithm(algorithm, psTransport);
-    Check(cfg.workers >= training.GetMinWorkers(), "--algorithm=" + algorithm + " needs at least "
-                                                       + std::to_string(training.GetMinWorkers())
-                                                       + " workers");
+    const uint32_t minWorkers = training.GetMinWorkers();
+    Check(cfg.workers >= minWorkers, "--algorithm=" + algorithm + " needs at least "
+                                         + std::to_string(minWorkers) + " workers");
 
     RngSeedManager::SetSeed(uint32_t(cfg.seed));
     RngSeedManager::SetRun(run);
@@ -234,9 +234,9 @@ main(int argc, char* argv[])
     const bool withServer = algorithm == "ps";
     const uint32_t hostCount = cfg.workers + (withServer ? 1 : 0);
     Check(topology != "fat-tree" || fatTreeK == 0
-              || fatTreeK * fatTreeK * fatTreeK / 4 >= hostCount,
+              || FabricHelper::FatTreeHosts(fatTreeK) >= hostCount,
           "a " + std::to_string(fatTreeK) + "-ary fat-tree holds "
-              + std::to_string(fatTreeK * fatTreeK * fatTreeK / 4) + " hosts, not "
+              + std::to_string(FabricHelper::FatTreeHosts(fatTreeK)) + " hosts, not "
               + std::to_string(hostCount));
     FabricHelper fabric;
     fabric.SetTopology(topology);

@@ -101,7 +101,6 @@ void
 DistributedLearningHelper::SetPort(uint16_t port)
 {
     NS_ABORT_MSG_IF(port == 0, "port 0 is not a port");
-    m_port = port;
     m_transportFactory.Set("Port", UintegerValue(port));
     m_streamFactory.Set("Port", UintegerValue(port));
 }

@@ -149,7 +149,6 @@ class DistributedLearningHelper
 
     std::string m_algorithm{"rps"}; //!< results label
     std::string m_psTransport;      //!< "udp" or "tcp" for ps, else empty
-    uint16_t m_port{9000};          //!< UDP and TCP port
     dl::BlockPartition::Granularity m_granularity{dl::BlockPartition::PACKET}; //!< unit
     DataRate m_pathRate{0};              //!< estimate for the timeout (0: from the NIC)
     Time m_pathDelay{MicroSeconds(100)}; //!< estimate for the timeout

@@ -179,12 +179,12 @@ FabricHelper::BuildFatTree()
     uint32_t k = m_fatTreeK;
     if (k == 0)
     {
-        for (k = 2; k * k * k / 4 < n; k += 2)
+        for (k = 2; FatTreeHosts(k) < n; k += 2)
         {
         }
     }
-    NS_ABORT_MSG_IF(k * k * k / 4 < n,
-                    "a " << k << "-ary fat-tree holds " << k * k * k / 4 << " hosts, not " << n);
+    NS_ABORT_MSG_IF(FatTreeHosts(k) < n,
+                    "a " << k << "-ary fat-tree holds " << FatTreeHosts(k) << " hosts, not " << n);
     const uint32_t half = k / 2;
     const uint32_t edges = k * half; // edge switches, pod p owns [p * half, (p + 1) * half)
     const uint32_t aggs = k * half;  // aggregation switches, numbered like the edges

@@ -48,6 +48,12 @@ class FabricHelper
     void SetTopology(const std::string& topology);
     /** Leaf-spine shape: hosts per leaf switch and number of spine switches. */
     void SetLeafSpineShape(uint32_t hostsPerLeaf, uint32_t spines);
+    /** \return the hosts a k-ary fat-tree holds: k^3 / 4 */
+    static uint32_t FatTreeHosts(uint32_t k)
+    {
+        return k * k * k / 4;
+    }
+
     /** Fat-tree arity k (even, >= 2); 0 (the default): the smallest k that holds the hosts. */
     void SetFatTreeK(uint32_t k);
     /** Rate of every link. */

@@ -309,7 +309,10 @@ class ConfigPathTestCase : public TestCase
         const std::string worker = "/NodeList/*/ApplicationList/*/$ns3::LearningWorker";
         Config::Connect(worker + "/Sync/PhaseEnd", MakeBoundCallback(&PhaseEnd, &phases));
         Config::Connect(worker + "/Sync/Transport/Tx", MakeBoundCallback(&Tx, &packets));
-        Config::SetFailSafe(worker + "/ComputeTime", TimeValue(MilliSeconds(1)));
+        Config::Set(worker + "/ComputeTime", TimeValue(MilliSeconds(1)));
+        TimeValue compute;
+        net.GetWorkers()[3]->GetAttribute("ComputeTime", compute);
+        NS_TEST_ASSERT_MSG_EQ(compute.Get(), MilliSeconds(1), "ComputeTime set by Config path");
         Simulator::Run();
         NS_TEST_ASSERT_MSG_EQ(phases, 4u * 2 * 1, "PhaseEnd: 4 workers x 2 phases x 1 round");
         uint64_t sent = 0;
