@@ -154,41 +154,47 @@ BlockTransport::HandleRead(Ptr<Socket> socket)
     Address from;
     while ((p = socket->RecvFrom(from)))
     {
-        ModelBlockHeader h;
-        if (p->RemoveHeader(h) != ModelBlockHeader::SIZE || !h.IsValid())
-        {
-            Reject(p, MALFORMED_HEADER);
-            continue;
-        }
-        const uint32_t n = m_partition->Blocks();
-        if (h.m_source >= m_peers.size() || h.m_block >= n
-            || h.m_chunkCount != m_partition->Chunks(h.m_block))
-        {
-            Reject(p, BAD_SLICE);
-            continue;
-        }
-        const dl::Slice s
-            = h.IsEndMarker() ? dl::Slice{0, 0} : m_partition->ChunkSlice(h.m_block, h.m_chunk);
-        if (h.m_offset != s.offset || h.m_count != s.count)
-        {
-            Reject(p, BAD_SLICE);
-            continue;
-        }
-        if (p->GetSize() != h.m_count * sizeof(float))
-        {
-            Reject(p, BAD_PAYLOAD);
-            continue;
-        }
-        if (h.m_count > 0)
-        {
-            p->CopyData(reinterpret_cast<uint8_t*>(m_rxFloats.data()), p->GetSize());
-        }
-        ++m_delivered;
-        m_rxTrace(p);
-        if (!m_receive.IsNull())
-        {
-            m_receive(h, m_rxFloats.data());
-        }
+        Receive(p);
+    }
+}
+
+void
+BlockTransport::Receive(Ptr<Packet> p)
+{
+    ModelBlockHeader h;
+    if (p->RemoveHeader(h) != ModelBlockHeader::SIZE || !h.IsValid())
+    {
+        Reject(p, MALFORMED_HEADER);
+        return;
+    }
+    const uint32_t n = m_partition->Blocks();
+    if (h.m_source >= m_peers.size() || h.m_block >= n
+        || h.m_chunkCount != m_partition->Chunks(h.m_block))
+    {
+        Reject(p, BAD_SLICE);
+        return;
+    }
+    const dl::Slice s
+        = h.IsEndMarker() ? dl::Slice{0, 0} : m_partition->ChunkSlice(h.m_block, h.m_chunk);
+    if (h.m_offset != s.offset || h.m_count != s.count)
+    {
+        Reject(p, BAD_SLICE);
+        return;
+    }
+    if (p->GetSize() != h.m_count * sizeof(float))
+    {
+        Reject(p, BAD_PAYLOAD);
+        return;
+    }
+    if (h.m_count > 0)
+    {
+        p->CopyData(reinterpret_cast<uint8_t*>(m_rxFloats.data()), p->GetSize());
+    }
+    ++m_delivered;
+    m_rxTrace(p);
+    if (!m_receive.IsNull())
+    {
+        m_receive(h, m_rxFloats.data());
     }
 }
 

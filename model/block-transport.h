@@ -86,6 +86,14 @@ class BlockTransport : public Object
     void SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBlockHeader::Kind kind,
                    uint32_t round, uint32_t block, const float* blockData);
 
+    /**
+     * Check one received datagram (header and payload) and hand a valid chunk or end marker to
+     * the receive callback; anything else is counted and traced as rejected. The socket calls
+     * it for every datagram; tests and the fuzzer call it directly.
+     * \param packet the datagram as received (its header is removed)
+     */
+    void Receive(Ptr<Packet> packet);
+
     /** Close the socket. */
     void Close();
 

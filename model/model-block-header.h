@@ -43,9 +43,11 @@ class ModelBlockHeader : public Header
         PHASE_COUNT    //!< number of phases (not a phase)
     };
 
-    static constexpr uint16_t MAGIC = 0x444c; //!< "DL"
-    static constexpr uint8_t VERSION = 1;     //!< current wire version
-    static constexpr uint32_t SIZE = 32;      //!< serialized size in bytes
+    static constexpr uint16_t MAGIC = 0x444c;    //!< "DL"
+    static constexpr uint8_t VERSION = 1;        //!< current wire version
+    static constexpr uint32_t SIZE = 32;         //!< serialized size in bytes
+    static constexpr uint32_t RESERVED_BYTE = 5; //!< offset of the reserved byte (sent as 0,
+                                                 //!< ignored on receipt)
 
     ModelBlockHeader();
 

@@ -18,7 +18,6 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace ns3
 {
@@ -255,46 +254,23 @@ void
 StreamTransport::Accepted(Ptr<Socket> socket, const Address& from)
 {
     NS_LOG_FUNCTION(this << socket << from);
-    m_in[socket] = Incoming{};
+    m_in[socket] = BlockStreamReader{};
     socket->SetRecvCallback(MakeCallback(&StreamTransport::HandleRead, this));
 }
 
 void
 StreamTransport::HandleRead(Ptr<Socket> socket)
 {
-    Incoming& in = m_in[socket];
+    BlockStreamReader& reader = m_in[socket];
     Ptr<Packet> p;
     while ((p = socket->Recv()))
     {
-        const size_t old = in.bytes.size();
-        in.bytes.resize(old + p->GetSize());
-        p->CopyData(in.bytes.data() + old, p->GetSize());
+        m_segmentBytes.resize(p->GetSize());
+        p->CopyData(m_segmentBytes.data(), p->GetSize());
+        // TCP delivers what was sent, so a malformed header is a bug in this module.
+        NS_ABORT_MSG_UNLESS(reader.Append(m_segmentBytes.data(), m_segmentBytes.size(), m_receive),
+                            "endpoint " << m_self << ": corrupt TCP stream");
     }
-    size_t pos = 0;
-    while (in.bytes.size() - pos >= ModelBlockHeader::SIZE)
-    {
-        Ptr<Packet> hp = Create<Packet>(in.bytes.data() + pos, ModelBlockHeader::SIZE);
-        ModelBlockHeader h;
-        hp->RemoveHeader(h);
-        NS_ABORT_MSG_UNLESS(h.IsWellFormed(), "endpoint " << m_self << ": corrupt TCP stream");
-        const size_t need = ModelBlockHeader::SIZE + size_t(h.m_count) * sizeof(float);
-        if (in.bytes.size() - pos < need)
-        {
-            break;
-        }
-        m_floats.resize(h.m_count);
-        if (h.m_count > 0) // an empty block: no floats, and maybe no buffer to copy into
-        {
-            std::memcpy(m_floats.data(), in.bytes.data() + pos + ModelBlockHeader::SIZE,
-                        h.m_count * sizeof(float));
-        }
-        pos += need;
-        if (!m_receive.IsNull())
-        {
-            m_receive(h, m_floats.data());
-        }
-    }
-    in.bytes.erase(in.bytes.begin(), in.bytes.begin() + pos);
 }
 
 void

@@ -4,6 +4,7 @@
 #ifndef STREAM_TRANSPORT_H
 #define STREAM_TRANSPORT_H
 
+#include "block-stream-reader.h"
 #include "model-block-header.h"
 
 #include "ns3/callback.h"
@@ -100,12 +101,6 @@ class StreamTransport : public Object
         bool connected{false};     //!< handshake done
     };
 
-    /** One accepted connection and its partial message. */
-    struct Incoming
-    {
-        std::vector<uint8_t> bytes; //!< received, not yet parsed
-    };
-
     Ptr<Socket> CreateTcpSocket() const;
     Outgoing& Connection(uint32_t dst);
     void Flush(Ptr<Socket> socket, uint32_t available);
@@ -117,22 +112,22 @@ class StreamTransport : public Object
     void OnSegmentSent(Ptr<const Packet> packet, const TcpHeader& header,
                        Ptr<const TcpSocketBase> s);
 
-    uint16_t m_port;                      //!< TCP port on every endpoint
-    TypeId m_socketType;                  //!< congestion control
-    Time m_minRto;                        //!< minimum RTO (and SYN retry timeout)
-    Time m_delAckTimeout;                 //!< delayed-ACK timeout
-    uint32_t m_segmentSize{0};            //!< attribute (0: from the MTU)
-    uint32_t m_effectiveSegment{0};       //!< segment size in use
-    uint64_t m_job{0};                    //!< job id for the JobTag
-    Ptr<Node> m_node;                     //!< this endpoint's node
-    uint32_t m_self{0};                   //!< this endpoint
-    std::vector<Ipv4Address> m_peers;     //!< endpoint addresses
-    Ptr<Socket> m_listener;               //!< accepts incoming connections
-    std::map<uint32_t, Outgoing> m_out;   //!< by destination
-    std::map<Ptr<Socket>, Incoming> m_in; //!< by accepted socket
-    ReceiveCallback m_receive;            //!< message handler
-    std::vector<float> m_floats;          //!< reusable message payload buffer
-    uint64_t m_segments{0};               //!< TCP segments sent
+    uint16_t m_port;                               //!< TCP port on every endpoint
+    TypeId m_socketType;                           //!< congestion control
+    Time m_minRto;                                 //!< minimum RTO (and SYN retry timeout)
+    Time m_delAckTimeout;                          //!< delayed-ACK timeout
+    uint32_t m_segmentSize{0};                     //!< attribute (0: from the MTU)
+    uint32_t m_effectiveSegment{0};                //!< segment size in use
+    uint64_t m_job{0};                             //!< job id for the JobTag
+    Ptr<Node> m_node;                              //!< this endpoint's node
+    uint32_t m_self{0};                            //!< this endpoint
+    std::vector<Ipv4Address> m_peers;              //!< endpoint addresses
+    Ptr<Socket> m_listener;                        //!< accepts incoming connections
+    std::map<uint32_t, Outgoing> m_out;            //!< by destination
+    std::map<Ptr<Socket>, BlockStreamReader> m_in; //!< framing, by accepted socket
+    ReceiveCallback m_receive;                     //!< message handler
+    std::vector<uint8_t> m_segmentBytes;           //!< reusable copy of one received packet
+    uint64_t m_segments{0};                        //!< TCP segments sent
 };
 
 } // namespace ns3

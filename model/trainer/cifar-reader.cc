@@ -14,6 +14,37 @@ constexpr int kCifarPixels = 3 * 32 * 32;
 constexpr size_t kCifarRecord = 1 + kCifarPixels;
 } // namespace
 
+void
+AppendCifarRecords(const std::vector<uint8_t>& bytes, const std::string& name, Dataset& d)
+{
+    if (bytes.empty() || bytes.size() % kCifarRecord != 0)
+    {
+        throw DataError(name + ": size " + std::to_string(bytes.size())
+                        + " is not a whole number of 3073-byte CIFAR-10 records "
+                          "(truncated or corrupt)");
+    }
+    const size_t records = bytes.size() / kCifarRecord;
+    // Every label is checked before anything is appended: a corrupt file leaves d as it was.
+    for (size_t r = 0; r < records; ++r)
+    {
+        const uint8_t label = bytes[r * kCifarRecord];
+        if (label >= 10)
+        {
+            throw DataError(name + ": record " + std::to_string(r) + " has label "
+                            + std::to_string(label) + ", outside [0, 10) (corrupt file)");
+        }
+    }
+    for (size_t r = 0; r < records; ++r)
+    {
+        const uint8_t* rec = bytes.data() + r * kCifarRecord;
+        d.labels.push_back(rec[0]);
+        for (int k = 0; k < kCifarPixels; ++k)
+        {
+            d.images.push_back(float(rec[1 + k]) * (1.0f / 255.0f));
+        }
+    }
+}
+
 Dataset
 LoadCifarFiles(const std::vector<std::string>& paths)
 {
@@ -23,28 +54,7 @@ LoadCifarFiles(const std::vector<std::string>& paths)
     d.numClasses = 10;
     for (const std::string& path : paths)
     {
-        const std::vector<uint8_t> bytes = ReadMaybeGzipped(path);
-        if (bytes.empty() || bytes.size() % kCifarRecord != 0)
-        {
-            throw DataError(path + ": size " + std::to_string(bytes.size())
-                            + " is not a whole number of 3073-byte CIFAR-10 records "
-                              "(truncated or corrupt)");
-        }
-        const size_t records = bytes.size() / kCifarRecord;
-        for (size_t r = 0; r < records; ++r)
-        {
-            const uint8_t* rec = bytes.data() + r * kCifarRecord;
-            if (rec[0] >= 10)
-            {
-                throw DataError(path + ": record " + std::to_string(r) + " has label "
-                                + std::to_string(rec[0]) + ", outside [0, 10) (corrupt file)");
-            }
-            d.labels.push_back(rec[0]);
-            for (int k = 0; k < kCifarPixels; ++k)
-            {
-                d.images.push_back(float(rec[1 + k]) * (1.0f / 255.0f));
-            }
-        }
+        AppendCifarRecords(ReadMaybeGzipped(path), path, d);
     }
     return d;
 }

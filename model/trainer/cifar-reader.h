@@ -6,6 +6,7 @@
 
 #include "dataset.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,18 @@ namespace dl
  *         a label outside [0, 10)
  */
 Dataset LoadCifarFiles(const std::vector<std::string>& paths);
+
+/**
+ * \ingroup dl-trainer
+ * Append the records of one CIFAR-10 binary file already in memory to \p d (what
+ * LoadCifarFiles does for each file after reading it).
+ * \param bytes the file's bytes
+ * \param name the file's name, for error messages
+ * \param d the dataset to extend (its shape is 3x32x32, 10 classes)
+ * \throws DataError if \p bytes is not a whole number of records or holds a label outside [0, 10);
+ *         then \p d is left as it was
+ */
+void AppendCifarRecords(const std::vector<uint8_t>& bytes, const std::string& name, Dataset& d);
 
 /**
  * \ingroup dl-trainer

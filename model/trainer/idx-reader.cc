@@ -122,9 +122,17 @@ ReadMaybeGzipped(const std::string& path)
 Dataset
 LoadIdx(const std::string& imagesPath, const std::string& labelsPath, int numClasses)
 {
-    const std::vector<uint8_t> img = ReadMaybeGzipped(imagesPath);
+    // In this order, so that a folder without data is reported by its images file.
+    const std::vector<uint8_t> images = ReadMaybeGzipped(imagesPath);
+    const std::vector<uint8_t> labels = ReadMaybeGzipped(labelsPath);
+    return ParseIdx(images, labels, imagesPath, labelsPath, numClasses);
+}
+
+Dataset
+ParseIdx(const std::vector<uint8_t>& img, const std::vector<uint8_t>& lab,
+         const std::string& imagesPath, const std::string& labelsPath, int numClasses)
+{
     const std::vector<uint32_t> idims = ParseIdxHeader(img, 3, imagesPath);
-    const std::vector<uint8_t> lab = ReadMaybeGzipped(labelsPath);
     const std::vector<uint32_t> ldims = ParseIdxHeader(lab, 1, labelsPath);
     if (idims[0] != ldims[0])
     {

@@ -37,6 +37,19 @@ Dataset LoadIdx(const std::string& imagesPath, const std::string& labelsPath, in
 
 /**
  * \ingroup dl-trainer
+ * Parse an IDX image/label pair already in memory (what LoadIdx does after reading the files).
+ * \param images the idx3-ubyte bytes
+ * \param labels the idx1-ubyte bytes
+ * \param imagesName, labelsName names for error messages
+ * \param numClasses labels must lie in [0, numClasses)
+ * \return the dataset
+ * \throws DataError naming the file on any inconsistency
+ */
+Dataset ParseIdx(const std::vector<uint8_t>& images, const std::vector<uint8_t>& labels,
+                 const std::string& imagesName, const std::string& labelsName, int numClasses = 10);
+
+/**
+ * \ingroup dl-trainer
  * Load the Fashion-MNIST (or MNIST) train or test split from a directory holding the four
  * standard files (train-images-idx3-ubyte[.gz], ...).
  * \param dir the directory (Debian: /usr/share/datasets/fashion-mnist)
