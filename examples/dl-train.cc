@@ -64,7 +64,18 @@ ParseValue(const std::string& flag, const std::string& text)
 int
 main(int argc, char* argv[])
 {
+    // ns-3's CommandLine takes --version for ns-3's own (build) version: answer it first.
+    for (int i = 1; i < argc; ++i)
+    {
+        if (std::strcmp(argv[i], "--version") == 0)
+        {
+            std::cout << "dl-train (distributed-learning) " << DISTRIBUTED_LEARNING_VERSION
+                      << ", ns-3." << DL_NS3_MINOR << std::endl;
+            return 0;
+        }
+    }
     TrainingConfig cfg;
+    std::string learningRate = "auto";
     std::string algorithm = "rps";
     double lossRate = 0.05;
     std::string lossModel = "bernoulli";
@@ -127,7 +138,13 @@ main(int argc, char* argv[])
     cmd.AddValue("hidden", "mlp hidden layer sizes, comma separated", cfg.hidden);
     cmd.AddValue("epochs", "passes over the training set", cfg.epochs);
     cmd.AddValue("batchSize", "per-worker minibatch size", cfg.batchSize);
-    cmd.AddValue("learningRate", "base learning rate", cfg.learningRate);
+    cmd.AddValue("dropRemainder",
+                 "never step on a short last minibatch of a pass (false: keep it; rows are then "
+                 "never taken right after one)",
+                 cfg.dropRemainder);
+    cmd.AddValue("learningRate",
+                 "base learning rate, or auto: 0.01 * sqrt(workers * batchSize / 32)",
+                 learningRate);
     cmd.AddValue("lrSchedule", "constant | step | cosine", cfg.lrSchedule);
     cmd.AddValue("warmupRounds", "linear learning-rate warm-up, in rounds", cfg.warmupRounds);
     cmd.AddValue("momentum", "SGD momentum", cfg.momentum);
@@ -166,6 +183,22 @@ main(int argc, char* argv[])
           "--fatTreeK must be 0 (automatic) or even in [2, 64]");
     Check(mtu >= 100 && mtu <= 65535, "--mtu must lie in [100, 65535]");
     Check(!output.empty(), "--output must name a file");
+    if (learningRate != "auto")
+    {
+        size_t used = 0;
+        try
+        {
+            cfg.learningRate = std::stod(learningRate, &used);
+        }
+        catch (const std::exception&)
+        {
+            used = 0;
+        }
+        Check(used == learningRate.size() && used > 0,
+              "invalid --learningRate '" + learningRate + "' (a number, or auto)");
+        Check(cfg.learningRate >= 0 && std::isfinite(cfg.learningRate),
+              "--learningRate must not be negative (0 freezes the models: pure synchronisation)");
+    }
     if (!workers.empty())
     {
         size_t used = 0;
@@ -294,8 +327,18 @@ main(int argc, char* argv[])
         std::cerr << "[dl-train] " << algorithm << ": " << cfg.workers << " workers, " << topology
                   << ", " << cfg.model << " (" << job->GetBackend().ParamCount() << " params, "
                   << partition->TotalChunks() << " packets per model copy) on " << cfg.dataset
-                  << ", loss " << lossRate << " " << lossModel << ", " << job->GetTotalRounds()
-                  << " rounds (" << job->GetRoundsPerEpoch() << " per epoch)" << std::endl;
+                  << ", ";
+        if (algorithm == "local")
+        {
+            std::cerr << "no network";
+        }
+        else
+        {
+            std::cerr << "loss " << lossRate << " " << lossModel;
+        }
+        std::cerr << ", learning rate " << job->GetBaseLearningRate() << ", "
+                  << job->GetTotalRounds() << " rounds (" << job->GetRoundsPerEpoch()
+                  << " per epoch)" << std::endl;
     }
 
     Simulator::Run();

@@ -36,7 +36,8 @@ LearningWorker::GetTypeId()
               .AddAttribute("ComputeTimeMode",
                             "Fixed: every step takes ComputeTime (deterministic). Measured: the "
                             "step's wall-clock time times WallTimeFactor (not reproducible).",
-                            EnumValue(FIXED), dlcompat::MakeEnumMemberAccessor(&LearningWorker::m_computeMode),
+                            EnumValue(FIXED),
+                            dlcompat::MakeEnumMemberAccessor(&LearningWorker::m_computeMode),
                             MakeEnumChecker(FIXED, "Fixed", MEASURED, "Measured"))
               .AddAttribute("WallTimeFactor",
                             "Measured mode: simulated compute time = wall time * this factor.",
@@ -112,6 +113,7 @@ LearningWorker::StartRound()
         const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wallStart;
         delay = Seconds(wall.count() * m_wallTimeFactor);
     }
+    m_computeTotal += delay;
     m_event = Simulator::Schedule(delay, &LearningWorker::BeginExchange, this);
 }
 

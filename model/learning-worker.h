@@ -93,6 +93,16 @@ class LearningWorker : public Application
         return m_round;
     }
 
+    /**
+     * \return simulated time this worker has spent computing so far, the current round's
+     *         step included once it has started (the rest of its time went to communication
+     *         and waiting)
+     */
+    Time GetComputeTime() const
+    {
+        return m_computeTotal;
+    }
+
   protected:
     void DoDispose() override;
 
@@ -110,6 +120,7 @@ class LearningWorker : public Application
     Time m_computeTime;                     //!< FIXED: simulated time per step
     ComputeTimeMode m_computeMode;          //!< how compute time is chosen
     double m_wallTimeFactor;                //!< MEASURED: simulated = wall * factor
+    Time m_computeTotal;                    //!< simulated compute time so far
     Ptr<TrainingJob> m_job;                 //!< the experiment
     uint32_t m_index{0};                    //!< this worker
     std::unique_ptr<dl::Replica> m_replica; //!< the model replica

@@ -29,7 +29,8 @@ ParameterServer::GetTypeId()
               .AddConstructor<ParameterServer>()
               .AddAttribute("Transport",
                             "Udp: lossy block exchange (units lost are left out). Tcp: reliable.",
-                            EnumValue(UDP), dlcompat::MakeEnumMemberAccessor(&ParameterServer::m_transportKind),
+                            EnumValue(UDP),
+                            dlcompat::MakeEnumMemberAccessor(&ParameterServer::m_transportKind),
                             MakeEnumChecker(UDP, "Udp", TCP, "Tcp"))
               .AddAttribute("Stream",
                             "Tcp: the server's TCP endpoint (a default StreamTransport unless the "

@@ -132,8 +132,27 @@ RoundMonitor::SetLabels(const std::string& algorithm, double lossRate)
 bool
 RoundMonitor::IsEvalRound(uint32_t round) const
 {
+    if (round + 1 == m_job->GetTotalRounds())
+    {
+        return true;
+    }
+    if (m_job->IsPartialRound(round))
+    {
+        return false; // a row right after a short minibatch would measure that minibatch
+    }
+    // Due now, or due at the partial rounds just before this one and deferred to it.
     const uint32_t every = m_evalEvery ? m_evalEvery : m_job->GetRoundsPerEpoch();
-    return (round + 1) % every == 0 || round + 1 == m_job->GetTotalRounds();
+    for (uint32_t r = round;; --r)
+    {
+        if ((r + 1) % every == 0)
+        {
+            return true;
+        }
+        if (r == 0 || !m_job->IsPartialRound(r - 1))
+        {
+            return false;
+        }
+    }
 }
 
 void
@@ -176,6 +195,7 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
         auto& snaps = m_snapshots[round];
         snaps.resize(m_workers.size());
         snaps[worker] = m_workers[worker]->GetReplica().Params().ToHost();
+        m_computeAt[round] += m_workers[worker]->GetComputeTime().GetSeconds();
     }
     if (++m_workersDone[round] == m_workers.size())
     {
@@ -241,16 +261,23 @@ RoundMonitor::EmitRow(uint32_t round)
     r.round = round + 1;
     r.epoch = double(round + 1) / m_job->GetRoundsPerEpoch();
     r.simTime = Simulator::Now().GetSeconds();
+    r.simCompute = m_computeAt[round] / double(replicas.size());
+    m_computeAt.erase(round);
+    r.simComm = r.simTime - r.simCompute;
     r.trainLoss = m_lossCount ? m_lossSum / double(m_lossCount) : 0.0;
     const dl::EvalResult avg = backend.Evaluate(mean.data(), m_job->GetTestSet());
     r.testLoss = avg.loss;
     r.testAccuracy = avg.accuracy;
+    r.globalTrainLoss = backend.Evaluate(mean.data(), m_job->GetTrainEvalSet()).loss;
     double replicaAcc = 0.0;
+    double replicaTrainLoss = 0.0;
     for (const float* x : replicas)
     {
         replicaAcc += backend.Evaluate(x, m_job->GetTestSet()).accuracy;
+        replicaTrainLoss += backend.Evaluate(x, m_job->GetTrainEvalSet()).loss;
     }
     r.replicaTestAccuracy = replicaAcc / double(replicas.size());
+    r.replicaTrainLoss = replicaTrainLoss / double(replicas.size());
     r.consensusDistance = dl::ConsensusDistance(replicas, mean.data(), count);
     r.arrivalRate = m_unitsExpected ? double(m_unitsArrived) / double(m_unitsExpected) : 1.0;
     r.packetsSent = 0;
@@ -267,6 +294,7 @@ RoundMonitor::EmitRow(uint32_t round)
     // converging run reaches (a cross-entropy of 1e6 needs logits of that size).
     const auto absurd = [](double v, double limit) { return !std::isfinite(v) || v > limit; };
     if (absurd(r.trainLoss, m_maxLoss) || absurd(r.testLoss, m_maxLoss)
+        || absurd(r.globalTrainLoss, m_maxLoss) || absurd(r.replicaTrainLoss, m_maxLoss)
         || absurd(r.consensusDistance, m_maxConsensus))
     {
         char what[256];
@@ -300,7 +328,8 @@ RoundMonitor::CsvHeader()
 {
     return "algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,"
            "test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,"
-           "packets_dropped,wall_time_s,packets_late";
+           "packets_dropped,wall_time_s,packets_late,global_train_loss,replica_train_loss,"
+           "sim_compute_s,sim_comm_s";
 }
 
 std::string
@@ -308,13 +337,15 @@ RoundMonitor::CsvLine(const Row& r) const
 {
     char buf[512];
     std::snprintf(buf, sizeof(buf),
-                  "%s,%zu,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f,%llu",
+                  "%s,%zu,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f,%llu,"
+                  "%.9g,%.9g,%.9g,%.9g",
                   m_algorithm.c_str(), m_workers.size(), m_lossRate,
                   static_cast<unsigned long long>(m_seed), r.epoch, r.round, r.simTime, r.trainLoss,
                   r.testLoss, r.testAccuracy, r.replicaTestAccuracy, r.consensusDistance,
                   r.arrivalRate, static_cast<unsigned long long>(r.packetsSent),
                   static_cast<unsigned long long>(r.packetsDropped), r.wallTime,
-                  static_cast<unsigned long long>(r.packetsLate));
+                  static_cast<unsigned long long>(r.packetsLate), r.globalTrainLoss,
+                  r.replicaTrainLoss, r.simCompute, r.simComm);
     return buf;
 }
 

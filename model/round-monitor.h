@@ -40,7 +40,11 @@ class RoundMonitor : public Object
         double epoch;               //!< epochs completed
         uint32_t round;             //!< rounds completed
         double simTime;             //!< simulated seconds when the last worker ended the round
+        double simCompute;          //!< of which computing: mean over workers
+        double simComm;             //!< the rest: communication and waiting
         double trainLoss;           //!< mean worker minibatch loss since the last row
+        double globalTrainLoss;     //!< averaged model: loss on the fixed training subset
+        double replicaTrainLoss;    //!< mean over replicas of their loss on that subset
         double testLoss;            //!< averaged model: test loss
         double testAccuracy;        //!< averaged model: test accuracy
         double replicaTestAccuracy; //!< mean over replicas of their own test accuracy
@@ -159,15 +163,16 @@ class RoundMonitor : public Object
     double m_lossRate{0.0};                     //!< label column
     uint64_t m_seed{0};                         //!< label column
     std::map<uint32_t, std::vector<dl::FloatBuffer>> m_snapshots; //!< eval round -> replicas
-    std::map<uint32_t, uint32_t> m_workersDone;        //!< round -> workers that ended it
-    double m_lossSum{0.0};                             //!< minibatch losses since the last row
-    uint64_t m_lossCount{0};                           //!< their number
-    uint64_t m_unitsExpected{0};                       //!< units expected since the last row
-    uint64_t m_unitsArrived{0};                        //!< units arrived since the last row
-    uint64_t m_dropped{0};                             //!< network drops so far
-    uint32_t m_roundsCompleted{0};                     //!< rounds ended by every worker
-    std::vector<Row> m_rows;                           //!< the table
-    std::string m_divergence;                          //!< why the run diverged, if it did
+    std::map<uint32_t, double> m_computeAt;     //!< eval round -> workers' compute seconds, summed
+    std::map<uint32_t, uint32_t> m_workersDone; //!< round -> workers that ended it
+    double m_lossSum{0.0};                      //!< minibatch losses since the last row
+    uint64_t m_lossCount{0};                    //!< their number
+    uint64_t m_unitsExpected{0};                //!< units expected since the last row
+    uint64_t m_unitsArrived{0};                 //!< units arrived since the last row
+    uint64_t m_dropped{0};                      //!< network drops so far
+    uint32_t m_roundsCompleted{0};              //!< rounds ended by every worker
+    std::vector<Row> m_rows;                    //!< the table
+    std::string m_divergence;                   //!< why the run diverged, if it did
     std::chrono::steady_clock::time_point m_wallStart; //!< Watch() time
 };
 

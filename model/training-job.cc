@@ -66,7 +66,8 @@ TrainingJob::Create(const TrainingConfig& c)
     Require(c.workers >= 1, "--workers must be at least 1");
     Require(c.epochs > 0, "--epochs must be positive");
     Require(c.batchSize >= 1, "--batchSize must be at least 1");
-    Require(c.learningRate >= 0 && std::isfinite(c.learningRate),
+    Require((c.learningRate >= 0 && std::isfinite(c.learningRate))
+                || c.learningRate == TrainingConfig::AUTO_LEARNING_RATE,
             "--learningRate must not be negative (0 freezes the models: pure synchronisation)");
     Require(c.momentum >= 0 && c.momentum < 1, "--momentum must lie in [0, 1)");
     Require(c.weightDecay >= 0, "--weightDecay must not be negative");
@@ -123,6 +124,7 @@ TrainingJob::Create(const TrainingConfig& c)
     const dl::ChannelStats stats = dl::ComputeChannelStats(job->m_train);
     dl::Standardize(job->m_train, stats);
     dl::Standardize(job->m_test, stats);
+    job->m_trainEval = dl::EvenlySpaced(job->m_train, c.trainEvalSamples);
     Require(job->m_train.Size() >= c.workers,
             "--workers=" + std::to_string(c.workers) + " exceeds the "
                 + std::to_string(job->m_train.Size()) + " training samples");
@@ -134,7 +136,9 @@ TrainingJob::Create(const TrainingConfig& c)
                         ? dl::ShardDirichlet(job->m_train, c.workers, c.nonIidAlpha, seed)
                         : dl::ShardIid(job->m_train, c.workers, seed);
     job->m_schedule.kind = dl::LrSchedule::ParseKind(c.lrSchedule);
-    job->m_schedule.base = c.learningRate;
+    job->m_schedule.base = c.learningRate == TrainingConfig::AUTO_LEARNING_RATE
+                               ? DefaultLearningRate(c.workers, c.batchSize)
+                               : c.learningRate;
     job->m_schedule.warmupSteps = c.warmupRounds;
     job->m_schedule.totalSteps = job->GetTotalRounds();
     job->m_schedule.stepSize = std::max<uint32_t>(1, job->GetTotalRounds() / 3);
@@ -149,20 +153,53 @@ TrainingJob::MakeReplica(uint32_t worker)
     return std::make_unique<dl::Replica>(
         *m_backend, m_train, m_shards.at(worker), m_trainerSeed,
         dl::MixSeed(m_trainerSeed, dl::SeedStream::MINIBATCH, worker), float(m_config.momentum),
-        float(m_config.weightDecay));
+        float(m_config.weightDecay), m_config.dropRemainder);
 }
 
 uint32_t
 TrainingJob::GetRoundsPerEpoch() const
 {
-    const double shard = double(m_train.Size()) / m_config.workers;
-    return std::max<uint32_t>(1, uint32_t(std::ceil(shard / m_config.batchSize)));
+    const double batches = double(m_train.Size()) / m_config.workers / m_config.batchSize;
+    return std::max<uint32_t>(
+        1, uint32_t(m_config.dropRemainder ? std::floor(batches) : std::ceil(batches)));
+}
+
+bool
+TrainingJob::IsPartialRound(uint32_t round) const
+{
+    if (m_config.dropRemainder)
+    {
+        return false;
+    }
+    const size_t b = m_config.batchSize;
+    for (const dl::Shard& s : m_shards)
+    {
+        const size_t batchesPerPass = (s.size() + b - 1) / b;
+        if (s.size() % b != 0 && (round + 1) % batchesPerPass == 0)
+        {
+            return true;
+        }
+    }
+    return false;
 }
 
 uint32_t
 TrainingJob::GetTotalRounds() const
 {
-    return std::max<uint32_t>(1, uint32_t(std::ceil(m_config.epochs * GetRoundsPerEpoch())));
+    uint32_t rounds
+        = std::max<uint32_t>(1, uint32_t(std::ceil(m_config.epochs * GetRoundsPerEpoch())));
+    // Keeping the remainder: end on a full round if one comes within an epoch.
+    for (uint32_t extra = 0; extra < GetRoundsPerEpoch() && IsPartialRound(rounds - 1); ++extra)
+    {
+        ++rounds;
+    }
+    return rounds;
+}
+
+double
+TrainingJob::DefaultLearningRate(uint32_t workers, uint32_t batchSize)
+{
+    return 0.01 * std::sqrt(double(workers) * double(batchSize) / 32.0);
 }
 
 float

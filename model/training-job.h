@@ -26,24 +26,29 @@ namespace ns3
  */
 struct TrainingConfig
 {
-    std::string dataset{"fashion-mnist"}; //!< fashion-mnist | cifar10 | synthetic
-    std::string dataDir;                  //!< empty: the dataset's default location
-    std::string model{"mlp"};             //!< softmax | mlp | cnn
-    std::string hidden{"256"};            //!< mlp hidden sizes, comma separated
-    std::string backend{"cpu"};           //!< cpu | cuda
-    uint32_t workers{16};                 //!< number of replicas (shards)
-    double epochs{3};                     //!< passes over the training set (may be fractional)
-    uint32_t batchSize{32};               //!< per-worker minibatch
-    double learningRate{0.05};            //!< base learning rate
-    std::string lrSchedule{"constant"};   //!< constant | step | cosine
-    uint32_t warmupRounds{0};             //!< linear warm-up length
-    double momentum{0.9};                 //!< SGD momentum
-    double weightDecay{0.0};              //!< L2 weight decay
-    double nonIidAlpha{0.0};              //!< 0: IID shards; > 0: Dirichlet(alpha) label skew
-    uint32_t trainSubset{0};              //!< use only the first N training samples (0: all)
-    uint32_t testSubset{0};               //!< evaluate on the first N test samples (0: all)
-    uint64_t seed{1};                     //!< the user's seed (results label)
-    uint32_t run{1};                      //!< run number: replications with one seed
+    /** learningRate value that asks for the default rule (TrainingJob::DefaultLearningRate) */
+    static constexpr double AUTO_LEARNING_RATE = -1.0;
+
+    std::string dataset{"fashion-mnist"};    //!< fashion-mnist | cifar10 | synthetic
+    std::string dataDir;                     //!< empty: the dataset's default location
+    std::string model{"mlp"};                //!< softmax | mlp | cnn
+    std::string hidden{"256"};               //!< mlp hidden sizes, comma separated
+    std::string backend{"cpu"};              //!< cpu | cuda
+    uint32_t workers{16};                    //!< number of replicas (shards)
+    double epochs{3};                        //!< passes over the training set (may be fractional)
+    uint32_t batchSize{32};                  //!< per-worker minibatch
+    bool dropRemainder{true};                //!< never step on a short (remainder) minibatch
+    double learningRate{AUTO_LEARNING_RATE}; //!< base learning rate (AUTO: the default rule)
+    std::string lrSchedule{"constant"};      //!< constant | step | cosine
+    uint32_t warmupRounds{0};                //!< linear warm-up length
+    double momentum{0.9};                    //!< SGD momentum
+    double weightDecay{0.0};                 //!< L2 weight decay
+    double nonIidAlpha{0.0};                 //!< 0: IID shards; > 0: Dirichlet(alpha) label skew
+    uint32_t trainSubset{0};                 //!< use only the first N training samples (0: all)
+    uint32_t testSubset{0};                  //!< evaluate on the first N test samples (0: all)
+    uint32_t trainEvalSamples{2000};         //!< training samples the global training loss uses
+    uint64_t seed{1};                        //!< the user's seed (results label)
+    uint32_t run{1};                         //!< run number: replications with one seed
 };
 
 /**
@@ -91,14 +96,45 @@ class TrainingJob : public Object
     /** \return a new replica for worker \p worker (all start from the same parameters) */
     std::unique_ptr<dl::Replica> MakeReplica(uint32_t worker);
 
-    /** \return rounds in one epoch: ceil(mean shard size / batch size) */
+    /**
+     * \return rounds in one epoch: mean shard size / batch size, rounded down when the
+     *         remainder is dropped and up when it is kept (at least 1)
+     */
     uint32_t GetRoundsPerEpoch() const;
 
-    /** \return rounds in the whole run */
+    /**
+     * \return rounds in the whole run: epochs x GetRoundsPerEpoch(), rounded up; when the
+     *         remainder is kept, extended to the next round that ends on full minibatches, so
+     *         that the last row is not taken right after a partial one
+     */
     uint32_t GetTotalRounds() const;
+
+    /** \return true if some worker steps on a short (remainder) minibatch in \p round */
+    bool IsPartialRound(uint32_t round) const;
 
     /** \return the learning rate at \p round */
     float GetLearningRate(uint32_t round) const;
+
+    /** \return the base learning rate in use (the configured one, or the default rule's) */
+    double GetBaseLearningRate() const
+    {
+        return m_schedule.base;
+    }
+
+    /**
+     * The default learning rate: 0.01 for one worker at batch 32 (momentum 0.9), scaled with
+     * the square root of the global batch, 0.01 * sqrt(workers * batchSize / 32).
+     * \param workers number of replicas
+     * \param batchSize per-worker minibatch
+     * \return the rate
+     */
+    static double DefaultLearningRate(uint32_t workers, uint32_t batchSize);
+
+    /** \return the fixed training subset of the global training loss (EvenlySpaced) */
+    const dl::Dataset& GetTrainEvalSet() const
+    {
+        return m_trainEval;
+    }
 
     /** \return the compute backend */
     dl::TrainerBackend& GetBackend()
@@ -124,6 +160,7 @@ class TrainingJob : public Object
     TrainingConfig m_config;                       //!< what to train
     dl::Dataset m_train;                           //!< training set (standardised)
     dl::Dataset m_test;                            //!< test set (standardised like train)
+    dl::Dataset m_trainEval;                       //!< fixed training subset for evaluation
     std::unique_ptr<dl::TrainerBackend> m_backend; //!< compute
     std::vector<dl::Shard> m_shards;               //!< per-worker sample indices
     dl::LrSchedule m_schedule;                     //!< learning rate per round

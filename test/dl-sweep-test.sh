@@ -23,7 +23,8 @@ import json; m = json.load(open('$out/manifest.json'))
 r = m['runs']['algorithm=allreduce__lossRate=0']
 assert len(m['runs']) == 4 and all(e['status'] == 'ok' for e in m['runs'].values())
 assert r['params']['lossRate'] == '0' and r['exit_status'] == 0 and r['revision']
-assert '--algorithm=allreduce' in r['command'] and r['start'] and r['end']\""
+assert '--algorithm=allreduce' in r['command'] and r['start'] and r['end']
+assert m['version'].startswith('dl-train (distributed-learning) ')\""
 
 "$root/scripts/dl-sweep" "${grid[@]}" 2>"$tmp/second.err"
 check "second sweep runs nothing" "grep -q '4 already done, 0 to run' $tmp/second.err"
@@ -73,16 +74,49 @@ check "failed run leaves no CSV" "[ ! -e '$tmp/bad/runs/lossRate=1.5.csv' ] && [
 check "slurm array job" "grep -q 'array=1-4' $tmp/emit/sweep.slurm && [ \$(wc -l < $tmp/emit/commands.txt) -eq 4 ]"
 
 if /usr/bin/python3 -c "import matplotlib" 2>/dev/null; then
+    # A multi-seed, multi-axis sweep: algorithm x loss rate x two seeds.
+    out="$tmp/plot"
+    "$root/scripts/dl-sweep" "${grid[@]}" --out "$out" --seed 1,2 2>/dev/null
     "$root/scripts/dl-plot" "$out" >/dev/null 2>"$tmp/plot.err"
     check "dl-plot succeeds" "[ $? -eq 0 ]"
-    for f in loss_vs_epoch accuracy_vs_time final_loss_vs_drop consensus_vs_epoch; do
-        check "$f.png written" "[ -s $out/figures/$f.png ] && [ -s $out/figures/$f.pdf ]"
+    for f in loss_vs_epoch global_loss_vs_epoch accuracy_vs_time final_loss_vs_drop consensus_vs_epoch; do
+        check "$f written (png, pdf, csv)" "[ -s $out/figures/$f.png ] && [ -s $out/figures/$f.pdf ] && [ -s $out/figures/$f.csv ]"
     done
-    # Runs that differ on an axis the figures do not draw would overwrite each other.
+    # What is drawn, checked against the runs: a line per algorithm and loss rate, each the
+    # mean over both seeds at every epoch, with a confidence band; no figure left empty.
+    check "plotted data: means over seeds, every line drawn" "/usr/bin/python3 - '$out' <<'PY'
+import csv, glob, json, os, statistics, sys
+out = sys.argv[1]
+runs = {}
+for path in glob.glob(os.path.join(out, 'runs', '*.csv')):
+    rows = list(csv.DictReader(open(path)))
+    runs.setdefault((rows[0]['algorithm'], round(float(rows[0]['loss_rate']), 9)), []).append(rows)
+fig = lambda name: list(csv.DictReader(open(os.path.join(out, 'figures', name + '.csv'))))
+loss = fig('loss_vs_epoch')
+lines = {(r['panel'], r['line']) for r in loss}
+assert lines == {(a, 'arrival %g%%' % (100 * (1 - p))) for a, p in runs}, lines
+for r in loss:
+    seeds = runs[(r['panel'], round(1 - float(r['line'].split()[1][:-1]) / 100, 9))]
+    values = [float(row['train_loss']) for rows in seeds for row in rows
+              if abs(float(row['epoch']) - float(r['x'])) < 1e-9]
+    assert int(r['seeds']) == 2 == len(values), (r, values)
+    assert abs(float(r['mean']) - statistics.fmean(values)) < 1e-6, (r, values)
+    assert float(r['ci_low']) <= float(r['mean']) <= float(r['ci_high'])
+    assert float(r['ci_low']) < float(r['ci_high']) or values[0] == values[1]
+time = fig('accuracy_vs_time')
+assert {r['line'] for r in time} == {'rps', 'allreduce'}, time
+assert all(int(r['seeds']) == 2 for r in time)
+consensus = fig('consensus_vs_epoch')
+assert any(r['panel'] == 'rps' and r['line'] == 'arrival 90%' and float(r['mean']) > 0
+           for r in consensus), consensus
+final = fig('final_loss_vs_drop')
+assert {(r['line'], float(r['x'])) for r in final} == {(a, 100 * p) for a, p in runs}, final
+PY"
+    # Every swept axis is drawn: workers makes its own lines instead of overwriting runs.
     "$root/scripts/dl-sweep" "${grid[@]}" --out "$tmp/axes" --algorithm rps --lossRate 0.1 \
-        --workers 2,4 2>/dev/null
+        --workers 2,4 --seed 1 2>/dev/null
     "$root/scripts/dl-plot" "$tmp/axes" >/dev/null 2>"$tmp/axes.err"
-    check "dl-plot: an undrawn axis is one clear error" "[ \$? -ne 0 ] && grep -q 'differ on an axis dl-plot does not draw' $tmp/axes.err"
+    check "dl-plot: another swept axis is drawn as lines" "[ \$? -eq 0 ] && [ \"\$(cut -d, -f3 $tmp/axes/figures/loss_vs_epoch.csv | sort -u | tr '\n' ' ')\" = 'line workers=2 workers=4 ' ]"
     "$root/scripts/dl-plot" "$tmp" >/dev/null 2>"$tmp/refuse.err"
     check "dl-plot refuses a non-results folder" "[ $? -ne 0 ] && grep -q 'not a dl-sweep results folder' $tmp/refuse.err"
 else

@@ -15,15 +15,43 @@ common=(--dataset=synthetic --trainSubset=512 --testSubset=256 --workers=4 --epo
 check "runs" "[ \$? -eq 0 ]"
 # The rerun prints progress: a different heap history must not change a single bit.
 "$bin" "${common[@]}" --progress=true --output="$tmp/b.csv" >/dev/null 2>&1
-header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s,packets_late'
+header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s,packets_late,global_train_loss,replica_train_loss,sim_compute_s,sim_comm_s'
 check "seed column is the seed given" "awk -F, 'NR>1 && \$4 != 5 {bad=1} END {exit bad}' $tmp/a.csv"
 check "header" "[ \"\$(head -1 $tmp/a.csv)\" = '$header' ]"
 check "one row per epoch" "[ \$(wc -l < $tmp/a.csv) -eq 3 ]"
-check "same seed, same results" "cmp -s <(cut -d, -f1-15,17 $tmp/a.csv) <(cut -d, -f1-15,17 $tmp/b.csv)"
+check "same seed, same results" "cmp -s <(cut -d, -f1-15,17- $tmp/a.csv) <(cut -d, -f1-15,17- $tmp/b.csv)"
 check "loss shows in arrival rate" "awk -F, 'NR>1 && (\$13 < 0.85 || \$13 > 0.99) {bad=1} END {exit bad}' $tmp/a.csv"
 check "says where results are" "grep -q 'results: $tmp/a.csv' $tmp/a.out"
 "$bin" "${common[@]}" --seed=6 --output="$tmp/c.csv" >/dev/null 2>&1
 check "other seed, other results" "! cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/c.csv)"
+
+# col FILE NAME: the column called NAME, one value per row.
+col() { awk -F, -v name="$2" 'NR==1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' "$1"; }
+
+# Simulated time in its two parts: 5 ms of compute per round (ComputeTime), the rest network.
+check "sim_compute_s is rounds x ComputeTime" "paste -d, <(col $tmp/a.csv round) <(col $tmp/a.csv sim_compute_s) | awk -F, '{d = \$2 - \$1 * 0.005; if (d > 1e-9 || d < -1e-9) bad=1} END {exit bad}'"
+check "sim_comm_s is the rest" "paste -d, <(col $tmp/a.csv sim_time_s) <(col $tmp/a.csv sim_compute_s) <(col $tmp/a.csv sim_comm_s) | awk -F, '{d = \$1 - \$2 - \$3; if (d > 1e-9 || d < -1e-9 || \$3 <= 0) bad=1} END {exit bad}'"
+check "global training loss is a loss" "col $tmp/a.csv global_train_loss | awk '\$1 <= 0 || \$1 > 10 {bad=1} END {exit bad}'"
+
+# The remainder (#15): 1000 samples / 4 workers = 250 = 7 x 32 + 26. Dropped by default: 7
+# full rounds per epoch. Kept: 8 rounds, the 8th on 26 samples; a row is never taken right
+# after it (rounds 8 and 16 are skipped, and the run gets a 17th round to end on).
+rem=(--dataset=synthetic --trainSubset=1000 --testSubset=128 --workers=4 --model=softmax
+     --lossRate=0 --seed=2 --progress=false --evalEvery=1)
+"$bin" "${rem[@]}" --epochs=2 --output="$tmp/drop.csv" >/dev/null 2>&1
+check "remainder dropped: 7 full rounds per epoch" "[ \"\$(col $tmp/drop.csv round | tr '\n' ' ')\" = '1 2 3 4 5 6 7 8 9 10 11 12 13 14 ' ]"
+"$bin" "${rem[@]}" --epochs=2 --dropRemainder=false --output="$tmp/keep.csv" >/dev/null 2>&1
+check "remainder kept: no row right after a partial round" "[ \"\$(col $tmp/keep.csv round | tr '\n' ' ')\" = '1 2 3 4 5 6 7 9 10 11 12 13 14 15 17 ' ]"
+
+# A lone worker has no network: its rows say loss rate 0, whatever --lossRate says.
+"$bin" --dataset=synthetic --trainSubset=256 --testSubset=128 --algorithm=local --epochs=1 \
+    --model=softmax --lossRate=0.3 --progress=true --output="$tmp/local.csv" >/dev/null 2>"$tmp/local.err"
+check "local: loss_rate 0" "[ \"\$(col $tmp/local.csv loss_rate | sort -u)\" = 0 ]"
+check "local: one replica, global and replica training loss agree" "[ \"\$(col $tmp/local.csv global_train_loss)\" = \"\$(col $tmp/local.csv replica_train_loss)\" ]"
+check "default learning rate, 1 worker: 0.01" "grep -q 'no network, learning rate 0.01,' $tmp/local.err"
+"$bin" "${common[@]}" --workers=16 --epochs=0.25 --progress=true --output="$tmp/lr.csv" >/dev/null 2>"$tmp/lr.err"
+check "default learning rate, 16 workers: 0.04" "grep -q 'learning rate 0.04,' $tmp/lr.err"
+check "--version matches CITATION.cff" "[ \"\$($bin --version | sed -E 's/.* ([0-9]+\.[0-9]+\.[0-9]+),.*/\1/')\" = \"\$(sed -n 's/^version: *//p' $src/CITATION.cff)\" ]"
 
 # Under loss a TCP run used to simulate on for hours after its last round (a worker's FIN
 # retransmitted forever): the run must end with the training.

@@ -285,3 +285,38 @@ TEST_CASE("the batch sampler visits every shard sample once per epoch", "[data]"
     CHECK(sampler.Next(3, x, y) == 3);
     CHECK(sampler.Epoch() == 1);
 }
+
+TEST_CASE("the batch sampler can drop the remainder: only full batches, distinct per pass",
+          "[data]")
+{
+    SyntheticConfig cfg;
+    cfg.samples = 50;
+    cfg.shape = Shape{1, 1, 3};
+    Dataset d = MakeSynthetic(cfg, 0);
+    for (size_t i = 0; i < d.Size(); ++i)
+    {
+        d.images[i * 3] = float(i);
+    }
+    const Shard shard{1, 4, 9, 16, 25, 36, 49};
+    BatchSampler sampler(d, shard, 5, true);
+    dl::FloatBuffer x;
+    std::vector<int32_t> y;
+    for (uint64_t pass = 0; pass < 4; ++pass)
+    {
+        std::set<int> seen;
+        for (int b = 0; b < 2; ++b) // 7 samples: two batches of 3, the 7th skipped
+        {
+            CHECK(sampler.Next(3, x, y) == 3);
+            for (int k = 0; k < 3; ++k)
+            {
+                seen.insert(int(x[k * 3]));
+            }
+        }
+        CHECK(seen.size() == 6);
+        CHECK(sampler.Epoch() == pass);
+    }
+    // A shard smaller than a batch is drawn whole, every time.
+    BatchSampler small(d, Shard{2, 3}, 5, true);
+    CHECK(small.Next(8, x, y) == 2);
+    CHECK(small.Next(8, x, y) == 2);
+}

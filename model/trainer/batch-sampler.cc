@@ -11,10 +11,11 @@
 namespace dl
 {
 
-BatchSampler::BatchSampler(const Dataset& data, Shard shard, uint64_t seed)
+BatchSampler::BatchSampler(const Dataset& data, Shard shard, uint64_t seed, bool dropRemainder)
     : m_data(data)
     , m_order(std::move(shard))
     , m_rng(MixSeed(seed, SeedStream::MINIBATCH))
+    , m_dropRemainder(dropRemainder)
 {
     if (m_order.empty())
     {
@@ -26,7 +27,10 @@ BatchSampler::BatchSampler(const Dataset& data, Shard shard, uint64_t seed)
 int
 BatchSampler::Next(int batchSize, FloatBuffer& x, std::vector<int32_t>& y)
 {
-    if (m_cursor >= m_order.size())
+    const size_t size = m_order.size();
+    const size_t batch = size_t(batchSize);
+    const size_t passEnd = m_dropRemainder && size >= batch ? size - size % batch : size;
+    if (m_cursor >= passEnd)
     {
         m_cursor = 0;
         ++m_epoch;

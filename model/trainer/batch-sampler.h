@@ -17,7 +17,10 @@ namespace dl
 /**
  * \ingroup dl-trainer
  * Draws minibatches from one shard, reshuffling it at the start of every pass (epoch).
- * The last batch of a pass may be short; the next call starts a new pass.
+ * A pass ends with a short batch when the shard is not a whole number of batches, unless the
+ * remainder is dropped: then every batch is full and the few samples left over in one pass's
+ * order are skipped (the next pass reshuffles, so every sample is still drawn in expectation).
+ * A shard smaller than one batch is always drawn whole.
  */
 class BatchSampler
 {
@@ -26,8 +29,9 @@ class BatchSampler
      * \param data the dataset the shard indexes
      * \param shard the sample indices this sampler draws from (must not be empty)
      * \param seed the shuffling seed
+     * \param dropRemainder never draw a short batch at the end of a pass
      */
-    BatchSampler(const Dataset& data, Shard shard, uint64_t seed);
+    BatchSampler(const Dataset& data, Shard shard, uint64_t seed, bool dropRemainder = false);
 
     /**
      * Gather the next minibatch into x ([batch x sample size]) and y.
@@ -54,6 +58,7 @@ class BatchSampler
     size_t m_cursor{0};    //!< next position in m_order
     uint64_t m_epoch{0};   //!< completed passes
     std::mt19937_64 m_rng; //!< shuffling stream
+    bool m_dropRemainder;  //!< skip a pass's short last batch
 };
 
 } // namespace dl

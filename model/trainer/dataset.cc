@@ -77,4 +77,27 @@ Head(const Dataset& data, size_t count)
     return out;
 }
 
+Dataset
+EvenlySpaced(const Dataset& data, size_t count)
+{
+    if (count == 0 || count >= data.Size())
+    {
+        return data;
+    }
+    Dataset out;
+    out.name = data.name;
+    out.shape = data.shape;
+    out.numClasses = data.numClasses;
+    const size_t dim = data.shape.Size();
+    out.images.resize(count * dim);
+    out.labels.resize(count);
+    for (size_t i = 0; i < count; ++i)
+    {
+        const size_t from = i * data.Size() / count;
+        std::copy_n(data.Sample(from), dim, out.images.data() + i * dim);
+        out.labels[i] = data.labels[from];
+    }
+    return out;
+}
+
 } // namespace dl

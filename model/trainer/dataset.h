@@ -98,6 +98,14 @@ void Standardize(Dataset& data, const ChannelStats& stats);
  */
 Dataset Head(const Dataset& data, size_t count);
 
+/**
+ * \ingroup dl-trainer
+ * A fixed subset spread over the whole set: \p count samples at evenly spaced indices
+ * (i * size / count), so it does not depend on any seed and follows the set's class mix.
+ * \return the subset (the whole set if \p count is 0 or not smaller than its size)
+ */
+Dataset EvenlySpaced(const Dataset& data, size_t count);
+
 } // namespace dl
 
 #endif // DL_DATASET_H

@@ -7,14 +7,14 @@ namespace dl
 {
 
 Replica::Replica(TrainerBackend& backend, const Dataset& data, Shard shard, uint64_t initSeed,
-                 uint64_t sampleSeed, float momentum, float weightDecay)
+                 uint64_t sampleSeed, float momentum, float weightDecay, bool dropRemainder)
     : m_backend(backend)
     , m_params(backend.NewVector(backend.ParamCount()))
     , m_grad(backend.NewVector(backend.ParamCount()))
     , m_velocity(backend.NewVector(backend.ParamCount()))
     , m_momentum(momentum)
     , m_weightDecay(weightDecay)
-    , m_sampler(data, std::move(shard), sampleSeed)
+    , m_sampler(data, std::move(shard), sampleSeed, dropRemainder)
 {
     m_backend.InitParams(*m_params, initSeed);
 }

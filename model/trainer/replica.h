@@ -30,9 +30,10 @@ class Replica
      * \param sampleSeed minibatch shuffling seed (distinct per worker)
      * \param momentum SGD momentum
      * \param weightDecay SGD weight decay
+     * \param dropRemainder never step on a short minibatch (BatchSampler)
      */
     Replica(TrainerBackend& backend, const Dataset& data, Shard shard, uint64_t initSeed,
-            uint64_t sampleSeed, float momentum, float weightDecay);
+            uint64_t sampleSeed, float momentum, float weightDecay, bool dropRemainder = false);
 
     /**
      * Draw the next minibatch and compute its gradient into Gradient().
