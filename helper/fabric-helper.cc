@@ -10,6 +10,9 @@
 #include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
 
+#include <limits>
+#include <map>
+
 namespace ns3
 {
 
@@ -21,38 +24,21 @@ namespace
 /// Host NICs: a queue disc deep enough for any burst a host sends (a socket buffer's role).
 const char* HOST_QUEUE_DISC_SIZE = "100000p";
 
-/// The routing protocol that ns-3's global routing installs (a TypeId name in every release;
-/// its C++ class became a template in ns-3.44).
-const char* GLOBAL_ROUTING = "ns3::Ipv4GlobalRouting";
-
-/// \return node's global routing protocol, or null if it has none
-Ptr<Ipv4RoutingProtocol>
-GlobalRoutingOf(Ptr<Node> node)
-{
-    Ptr<Ipv4> ip = node->GetObject<Ipv4>();
-    Ptr<Ipv4RoutingProtocol> proto = ip ? ip->GetRoutingProtocol() : nullptr;
-    if (proto && proto->GetInstanceTypeId().GetName() == GLOBAL_ROUTING)
-    {
-        return proto;
-    }
-    Ptr<Ipv4ListRouting> list = DynamicCast<Ipv4ListRouting>(proto);
-    for (uint32_t i = 0; list && i < list->GetNRoutingProtocols(); ++i)
-    {
-        int16_t priority;
-        Ptr<Ipv4RoutingProtocol> p = list->GetRoutingProtocol(i, priority);
-        if (p->GetInstanceTypeId().GetName() == GLOBAL_ROUTING)
-        {
-            return p;
-        }
-    }
-    return nullptr;
-}
+/// Priority of FabricRouting in a node's Ipv4ListRouting: above static (0) and global (-10).
+const int16_t FABRIC_ROUTING_PRIORITY = 10;
 
 } // namespace
 
 FabricHelper::FabricHelper()
 {
     NS_LOG_FUNCTION(this);
+    m_routingFactory.SetTypeId(FabricRouting::GetTypeId());
+}
+
+void
+FabricHelper::SetRoutingAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_routingFactory.Set(name, value);
 }
 
 void
@@ -228,19 +214,123 @@ FabricHelper::InstallStack(InternetStackHelper stack)
     NS_LOG_FUNCTION(this);
     stack.Install(m_hosts);
     stack.Install(m_switches);
-    if (m_topology == "star")
+    // Every fabric node gets FabricRouting above the stack's own protocols: one table lookup
+    // per packet for fabric destinations (AssignIpv4Addresses fills the tables); everything
+    // else stays with the user's routing. A stack without Ipv4ListRouting keeps its routing.
+    m_routing.clear();
+    NodeContainer nodes(m_hosts, m_switches);
+    for (uint32_t i = 0; i < nodes.GetN(); ++i)
     {
-        return;
+        Ptr<Ipv4> ipv4 = nodes.Get(i)->GetObject<Ipv4>();
+        Ptr<Ipv4ListRouting> list = DynamicCast<Ipv4ListRouting>(ipv4->GetRoutingProtocol());
+        if (!list)
+        {
+            NS_LOG_WARN("node " << nodes.Get(i)->GetId()
+                                << ": no Ipv4ListRouting; FabricRouting not installed");
+            m_routing.push_back(nullptr);
+            continue;
+        }
+        Ptr<FabricRouting> routing = m_routingFactory.Create<FabricRouting>();
+        list->AddRoutingProtocol(routing, FABRIC_ROUTING_PRIORITY);
+        m_routing.push_back(routing);
     }
-    // Per-flow hashing would pin each host pair to one path; ns-3's global routing offers
-    // per-packet random ECMP, which spreads a block exchange over all spines. Set on the
-    // switches' own routing objects: the user's other nodes keep ns-3's default.
+    // Switches accept only packets addressed to the interface they arrive on: with the weak
+    // end-system model every forwarded packet was compared with all their addresses.
     for (uint32_t i = 0; i < m_switches.GetN(); ++i)
     {
-        Ptr<Ipv4RoutingProtocol> global = GlobalRoutingOf(m_switches.Get(i));
-        NS_ABORT_MSG_UNLESS(global,
-                            "FabricHelper: ECMP needs Ipv4GlobalRouting in the stack's routing");
-        global->SetAttribute("RandomEcmpRouting", BooleanValue(true));
+        m_switches.Get(i)->GetObject<Ipv4>()->SetAttribute("WeakEsModel", BooleanValue(false));
+    }
+}
+
+void
+FabricHelper::PopulateFabricRoutes()
+{
+    NS_LOG_FUNCTION(this);
+    NodeContainer nodes(m_hosts, m_switches);
+    std::map<uint32_t, uint32_t> indexOfNode; // node id -> position in nodes
+    for (uint32_t i = 0; i < nodes.GetN(); ++i)
+    {
+        indexOfNode[nodes.Get(i)->GetId()] = i;
+    }
+    // The links: for each node, (neighbour, own interface) pairs, and per interface the
+    // neighbour's address (the gateway).
+    struct Edge
+    {
+        uint32_t neighbour;
+        uint32_t interface;
+    };
+    std::vector<std::vector<Edge>> edges(nodes.GetN());
+    std::vector<std::vector<Ipv4Address>> gateways(nodes.GetN());
+    for (auto it = m_devices.Begin(); it != m_devices.End(); it += 2)
+    {
+        Ptr<NetDevice> end[2] = {*it, *(it + 1)};
+        uint32_t node[2];
+        uint32_t interface[2];
+        Ipv4Address address[2];
+        for (int k = 0; k < 2; ++k)
+        {
+            node[k] = indexOfNode.at(end[k]->GetNode()->GetId());
+            Ptr<Ipv4> ipv4 = end[k]->GetNode()->GetObject<Ipv4>();
+            interface[k] = uint32_t(ipv4->GetInterfaceForDevice(end[k]));
+            address[k] = ipv4->GetAddress(interface[k], 0).GetLocal();
+        }
+        for (int k = 0; k < 2; ++k)
+        {
+            edges[node[k]].push_back({node[1 - k], interface[k]});
+            auto& g = gateways[node[k]];
+            g.resize(std::max<size_t>(g.size(), interface[k] + 1));
+            g[interface[k]] = address[1 - k];
+        }
+    }
+    auto hosts = std::make_shared<FabricRouting::HostIndex>();
+    for (uint32_t h = 0; h < m_hosts.GetN(); ++h)
+    {
+        Ptr<Ipv4> ipv4 = m_hosts.Get(h)->GetObject<Ipv4>();
+        const int32_t interface = ipv4->GetInterfaceForDevice(m_hostDevices.Get(h));
+        (*hosts)[ipv4->GetAddress(uint32_t(interface), 0).GetLocal().Get()] = h;
+    }
+    // Shortest paths to each host, breadth first from it; hosts do not forward.
+    std::vector<std::vector<std::vector<uint32_t>>> hops(
+        nodes.GetN(), std::vector<std::vector<uint32_t>>(m_hosts.GetN()));
+    const uint32_t unreached = std::numeric_limits<uint32_t>::max();
+    for (uint32_t h = 0; h < m_hosts.GetN(); ++h)
+    {
+        std::vector<uint32_t> dist(nodes.GetN(), unreached);
+        std::vector<uint32_t> queue{h};
+        dist[h] = 0;
+        for (size_t q = 0; q < queue.size(); ++q)
+        {
+            const uint32_t v = queue[q];
+            if (v != h && v < m_hosts.GetN())
+            {
+                continue;
+            }
+            for (const Edge& e : edges[v])
+            {
+                if (dist[e.neighbour] == unreached)
+                {
+                    dist[e.neighbour] = dist[v] + 1;
+                    queue.push_back(e.neighbour);
+                }
+            }
+        }
+        for (uint32_t v = 0; v < nodes.GetN(); ++v)
+        {
+            for (const Edge& e : edges[v])
+            {
+                if (v != h && dist[v] != unreached && dist[e.neighbour] + 1 == dist[v])
+                {
+                    hops[v][h].push_back(e.interface);
+                }
+            }
+        }
+    }
+    for (uint32_t v = 0; v < nodes.GetN(); ++v)
+    {
+        if (m_routing[v])
+        {
+            m_routing[v]->SetRoutes(hosts, std::move(hops[v]), std::move(gateways[v]));
+        }
     }
 }
 
@@ -261,6 +351,7 @@ FabricHelper::AssignIpv4Addresses(Ipv4AddressHelper address)
     host.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize",
                           QueueSizeValue(QueueSize(HOST_QUEUE_DISC_SIZE)));
     host.Install(m_hostDevices);
+    PopulateFabricRoutes();
 }
 
 int64_t
@@ -271,8 +362,12 @@ FabricHelper::AssignStreams(int64_t stream)
     InternetStackHelper stack;
     for (uint32_t k = 0; k < nodes.GetN(); ++k)
     {
-        const int64_t used
+        int64_t used
             = stack.AssignStreams(NodeContainer(nodes.Get(k)), stream + k * STREAMS_PER_NODE);
+        if (k < m_routing.size() && m_routing[k])
+        {
+            used += m_routing[k]->AssignStreams(stream + k * STREAMS_PER_NODE + used);
+        }
         NS_ABORT_MSG_IF(used > STREAMS_PER_NODE, "a node's stack uses " << used << " streams");
     }
     return int64_t(nodes.GetN()) * STREAMS_PER_NODE;

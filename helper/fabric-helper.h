@@ -5,15 +5,18 @@
 #define FABRIC_HELPER_H
 
 #include "ns3/data-rate.h"
+#include "ns3/fabric-routing.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
+#include "ns3/object-factory.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/queue-size.h"
 
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -23,21 +26,25 @@ namespace ns3
  * Builds a data-centre fabric of point-to-point links, in the manner of ns-3's
  * PointToPointStarHelper: Create() makes the hosts, switches and links; InstallStack() and
  * AssignIpv4Addresses() take the user's own InternetStackHelper and Ipv4AddressHelper, so the
- * address plan is the user's (every link gets the helper's next network). Routing is left to the
- * script, as in every ns-3 example (Ipv4GlobalRoutingHelper::PopulateRoutingTables() once all
- * networks exist).
+ * address plan is the user's (every link gets the helper's next network). Between fabric hosts,
+ * every node routes with FabricRouting (one table lookup per packet, per-flow ECMP by default;
+ * SetRoutingAttribute("EcmpMode", ...) for per-packet), installed above the stack's own
+ * protocols; anything else is the script's routing, as in every ns-3 example
+ * (Ipv4GlobalRoutingHelper::PopulateRoutingTables() once all networks exist).
  *
  * Topologies:
  * - "star": every host on its own link to one switch;
  * - "leaf-spine": hosts spread over leaf switches (HostsPerLeaf each), every leaf linked to every
- *   spine; switches spread packets over equal-cost paths (per-packet random ECMP);
+ *   spine; switches spread flows over the equal-cost paths (ECMP);
  * - "fat-tree": the k-ary fat-tree of Al-Fares et al. (SIGCOMM 2008): k pods of k/2 edge and k/2
  *   aggregation switches, (k/2)^2 core switches, up to k^3/4 hosts (k/2 per edge switch, filled
- *   in order); random ECMP as for leaf-spine.
+ *   in order); ECMP as for leaf-spine.
  *
  * Switch ports keep only their DropTail device queue of QueueSize packets, so that incast
  * overflows them for real; host NICs get a deep FIFO queue disc in front (a host does not drop
- * its own packets). Nothing global is changed: ECMP is set on the switches' own routing objects.
+ * its own packets). Nothing global is changed: routing and the switches' WeakEsModel (off: a
+ * switch accepts only packets addressed to the interface they arrive on) are set on the fabric
+ * nodes' own objects.
  */
 class FabricHelper
 {
@@ -71,13 +78,19 @@ class FabricHelper
      */
     NodeContainer Create(uint32_t hosts);
     /**
-     * Install \p stack on every host and switch, and turn on per-packet random ECMP on the
-     * switches of multi-path topologies.
+     * Set an attribute of the FabricRouting every fabric node gets (e.g. "EcmpMode":
+     * PerFlow or PerPacket). Call before InstallStack.
+     */
+    void SetRoutingAttribute(const std::string& name, const AttributeValue& value);
+    /**
+     * Install \p stack on every host and switch, and FabricRouting above the stack's own
+     * routing protocols (where the stack routes with an Ipv4ListRouting, as by default).
      */
     void InstallStack(InternetStackHelper stack);
     /**
      * Give every link its own network from \p address (calling NewNetwork after each), then set
-     * the queue discs: none on switch ports, a deep FIFO on host NICs.
+     * the queue discs: none on switch ports, a deep FIFO on host NICs; and fill the fabric
+     * nodes' routes to every host (shortest paths, all of them where there are several).
      */
     void AssignIpv4Addresses(Ipv4AddressHelper address);
 
@@ -150,6 +163,8 @@ class FabricHelper
     void BuildLeafSpine();
     /// Links of the fat-tree.
     void BuildFatTree();
+    /// Fill every node's FabricRouting from the fabric's links and addresses.
+    void PopulateFabricRoutes();
 
     std::string m_topology{"star"};    //!< star | leaf-spine | fat-tree
     uint32_t m_hostsPerLeaf{4};        //!< leaf-spine: hosts per leaf
@@ -162,10 +177,12 @@ class FabricHelper
     uint32_t m_maxHops{2};             //!< links on the longest host-to-host path
     PointToPointHelper m_p2p;          //!< builds the links (and traces them)
 
-    NodeContainer m_hosts;            //!< host nodes
-    NodeContainer m_switches;         //!< switch nodes
-    NetDeviceContainer m_devices;     //!< all devices, link by link
-    NetDeviceContainer m_hostDevices; //!< each host's NIC
+    std::vector<Ptr<FabricRouting>> m_routing; //!< per node (hosts, then switches)
+    ObjectFactory m_routingFactory;            //!< FabricRouting with the user's attributes
+    NodeContainer m_hosts;                     //!< host nodes
+    NodeContainer m_switches;                  //!< switch nodes
+    NetDeviceContainer m_devices;              //!< all devices, link by link
+    NetDeviceContainer m_hostDevices;          //!< each host's NIC
 };
 
 } // namespace ns3

@@ -12,9 +12,12 @@
 #include "ns3/enum.h"
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
+#include "ns3/ipv4-routing-protocol.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node.h"
 #include "ns3/test.h"
+
+#include <type_traits>
 
 #ifndef DL_NS3_MINOR
 #    error "DL_NS3_MINOR (the ns-3 minor release, e.g. 37) must be defined by the build"
@@ -28,6 +31,24 @@ namespace ns3
 {
 namespace dlcompat
 {
+
+/// The signature of Ipv4RoutingProtocol::RouteInput with its callbacks by const reference
+/// (newer releases) rather than by value (3.35, 3.37).
+using RouteInputByRef
+    = bool (Ipv4RoutingProtocol::*)(Ptr<const Packet>, const Ipv4Header&, Ptr<const NetDevice>,
+                                    const Ipv4RoutingProtocol::UnicastForwardCallback&,
+                                    const Ipv4RoutingProtocol::MulticastForwardCallback&,
+                                    const Ipv4RoutingProtocol::LocalDeliverCallback&,
+                                    const Ipv4RoutingProtocol::ErrorCallback&);
+
+/**
+ * \ingroup distributed-learning
+ * The type of a callback parameter of RouteInput in this release: \p T or const \p T&, so that
+ * an override declared with it matches either.
+ */
+template<typename T>
+using RouteInputArg = std::conditional_t<
+    std::is_same_v<decltype(&Ipv4RoutingProtocol::RouteInput), RouteInputByRef>, const T&, T>;
 
 /**
  * \ingroup distributed-learning

@@ -35,13 +35,14 @@ class RpsLosslessTestCase : public TestCase
      * \param lossRate Bernoulli loss (only for algorithms that must stay exact under loss)
      */
     RpsLosslessTestCase(const std::string& algorithm, const std::string& psTransport = "",
-                        double lossRate = 0.0)
+                        double lossRate = 0.0, const std::string& topology = "star")
         : TestCase(algorithm + (psTransport.empty() ? "" : " (" + psTransport + ")")
-                   + (lossRate > 0 ? " under loss" : " without loss")
+                   + (lossRate > 0 ? " under loss" : " without loss") + " on a " + topology
                    + " equals synchronous data-parallel SGD")
         , m_algorithm(algorithm)
         , m_psTransport(psTransport)
         , m_lossRate(lossRate)
+        , m_topology(topology)
     {
     }
 
@@ -51,6 +52,12 @@ class RpsLosslessTestCase : public TestCase
         const uint32_t n = 4;
         Ptr<TrainingJob> job = SmallJob(n, 1.5, 256); // 4 rounds per epoch: 6 rounds
         FabricJob helper;
+        // Multi-path fabrics: 2 hosts per leaf (or edge switch), so that paths between
+        // workers run over 2 spines (aggregation switches); per-flow ECMP keeps each flow in
+        // order, so nothing is lost without loss.
+        helper.fabric.SetTopology(m_topology);
+        helper.fabric.SetLeafSpineShape(2, 2);
+        helper.fabric.SetFatTreeK(4);
         helper.training.SetAlgorithm(m_algorithm, m_psTransport.empty() ? "udp" : m_psTransport);
         helper.loss.SetModel("bernoulli", m_lossRate);
         History history = RunAndRecord(helper, job);
@@ -77,6 +84,7 @@ class RpsLosslessTestCase : public TestCase
     std::string m_algorithm;   //!< the algorithm under test
     std::string m_psTransport; //!< parameter-server transport, if any
     double m_lossRate;         //!< Bernoulli loss
+    std::string m_topology;    //!< FabricHelper topology
 };
 
 /**
@@ -365,6 +373,8 @@ class RpsSyncTestSuite : public TestSuite
         AddTestCase(new RpsLosslessTestCase("ring-allreduce"), dlcompat::QUICK);
         AddTestCase(new RpsLosslessTestCase("ps", "tcp"), dlcompat::QUICK);
         AddTestCase(new RpsLosslessTestCase("ps", "udp"), dlcompat::QUICK);
+        AddTestCase(new RpsLosslessTestCase("rps", "", 0.0, "leaf-spine"), dlcompat::QUICK);
+        AddTestCase(new RpsLosslessTestCase("rps", "", 0.0, "fat-tree"), dlcompat::QUICK);
         // Reliable transports stay exact under loss; they pay in time instead.
         AddTestCase(new RpsLosslessTestCase("ring-allreduce", "", 0.01), dlcompat::QUICK);
         AddTestCase(new RpsLosslessTestCase("ps", "tcp", 0.01), dlcompat::QUICK);
