@@ -37,23 +37,25 @@ class RoundMonitor : public Object
     /** One results row. */
     struct Row
     {
-        double epoch;               //!< epochs completed
-        uint32_t round;             //!< rounds completed
-        double simTime;             //!< simulated seconds when the last worker ended the round
-        double simCompute;          //!< of which computing: mean over workers
-        double simComm;             //!< the rest: communication and waiting
-        double trainLoss;           //!< mean worker minibatch loss since the last row
-        double globalTrainLoss;     //!< averaged model: loss on the fixed training subset
-        double replicaTrainLoss;    //!< mean over replicas of their loss on that subset
-        double testLoss;            //!< averaged model: test loss
-        double testAccuracy;        //!< averaged model: test accuracy
-        double replicaTestAccuracy; //!< mean over replicas of their own test accuracy
-        double consensusDistance;   //!< mean_i ||x_i - mean(x)||^2
-        double arrivalRate;         //!< units arrived / expected since the last row
-        uint64_t packetsSent;       //!< model-block packets sent so far
-        uint64_t packetsDropped;    //!< packets dropped in the network so far
-        uint64_t packetsLate;       //!< packets received after their phase ended, so far
-        double wallTime;            //!< wall-clock seconds since Watch()
+        double epoch;                 //!< epochs completed
+        uint32_t round;               //!< rounds completed
+        double simTime;               //!< simulated seconds when the last worker ended the round
+        double simCompute;            //!< of which computing: mean over workers
+        double simComm;               //!< the rest: communication and waiting
+        double trainLoss;             //!< mean worker minibatch loss since the last row
+        double globalTrainLoss;       //!< averaged model: loss on the fixed training subset
+        double replicaTrainLoss;      //!< mean over replicas of their loss on that subset
+        double testLoss;              //!< averaged model: test loss
+        double testAccuracy;          //!< averaged model: test accuracy
+        double replicaTestAccuracy;   //!< mean over replicas of their own test accuracy
+        uint32_t replicasEvaluated;   //!< replicas that mean is over (ReplicaSample)
+        double replicaTestAccuracySe; //!< its standard error (0 when every replica counts)
+        double consensusDistance;     //!< mean_i ||x_i - mean(x)||^2
+        double arrivalRate;           //!< units arrived / expected since the last row
+        uint64_t packetsSent;         //!< model-block packets sent so far
+        uint64_t packetsDropped;      //!< packets dropped in the network so far
+        uint64_t packetsLate;         //!< packets received after their phase ended, so far
+        double wallTime;              //!< wall-clock seconds since Watch()
     };
 
     /**
@@ -150,6 +152,7 @@ class RoundMonitor : public Object
     void OnDeadline();
 
     uint32_t m_evalEvery;                       //!< rounds between rows (0: once per epoch)
+    uint32_t m_replicaSample;                   //!< replicas a row evaluates (0: all)
     bool m_progress;                            //!< print a progress line per row on stderr
     bool m_stopWhenDone;                        //!< Simulator::Stop after the last round
     Time m_deadline;                            //!< the last round must end by then

@@ -15,7 +15,7 @@ common=(--dataset=synthetic --trainSubset=512 --testSubset=256 --workers=4 --epo
 check "runs" "[ \$? -eq 0 ]"
 # The rerun prints progress: a different heap history must not change a single bit.
 "$bin" "${common[@]}" --progress=true --output="$tmp/b.csv" >/dev/null 2>&1
-header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s,packets_late,global_train_loss,replica_train_loss,sim_compute_s,sim_comm_s'
+header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s,packets_late,global_train_loss,replica_train_loss,sim_compute_s,sim_comm_s,replicas_evaluated,replica_test_accuracy_se'
 check "seed column is the seed given" "awk -F, 'NR>1 && \$4 != 5 {bad=1} END {exit bad}' $tmp/a.csv"
 check "header" "[ \"\$(head -1 $tmp/a.csv)\" = '$header' ]"
 check "one row per epoch" "[ \$(wc -l < $tmp/a.csv) -eq 3 ]"
@@ -32,6 +32,15 @@ col() { awk -F, -v name="$2" 'NR==1 {for (i = 1; i <= NF; i++) if ($i == name) c
 check "sim_compute_s is rounds x ComputeTime" "paste -d, <(col $tmp/a.csv round) <(col $tmp/a.csv sim_compute_s) | awk -F, '{d = \$2 - \$1 * 0.005; if (d > 1e-9 || d < -1e-9) bad=1} END {exit bad}'"
 check "sim_comm_s is the rest" "paste -d, <(col $tmp/a.csv sim_time_s) <(col $tmp/a.csv sim_compute_s) <(col $tmp/a.csv sim_comm_s) | awk -F, '{d = \$1 - \$2 - \$3; if (d > 1e-9 || d < -1e-9 || \$3 <= 0) bad=1} END {exit bad}'"
 check "global training loss is a loss" "col $tmp/a.csv global_train_loss | awk '\$1 <= 0 || \$1 > 10 {bad=1} END {exit bad}'"
+
+# Rows at scale (#16): replicas are sampled above ReplicaSample (16 by default), with the
+# standard error of the sampled mean; at or below it every replica counts, exactly.
+"$bin" "${common[@]}" --workers=24 --epochs=0.5 --output="$tmp/s24.csv" >/dev/null 2>&1
+check "24 workers: 16 replicas evaluated, with a standard error" "[ \"\$(col $tmp/s24.csv replicas_evaluated | sort -u)\" = 16 ] && col $tmp/s24.csv replica_test_accuracy_se | awk '\$1 <= 0 || \$1 > 0.1 {bad=1} END {exit bad}'"
+"$bin" "${common[@]}" --workers=24 --epochs=0.5 --ns3::RoundMonitor::ReplicaSample=0 --output="$tmp/s24all.csv" >/dev/null 2>&1
+check "ReplicaSample=0: every replica, no error" "[ \"\$(col $tmp/s24all.csv replicas_evaluated | sort -u)\" = 24 ] && [ \"\$(col $tmp/s24all.csv replica_test_accuracy_se | sort -u)\" = 0 ]"
+check "the sample agrees with the census within 4 standard errors" "paste -d, <(col $tmp/s24.csv replica_test_accuracy) <(col $tmp/s24.csv replica_test_accuracy_se) <(col $tmp/s24all.csv replica_test_accuracy) | awk -F, '{d = \$1 - \$3; if (d < 0) d = -d; if (d > 4 * \$2 + 1e-9) bad=1} END {exit bad}'"
+check "4 workers: all evaluated" "[ \"\$(col $tmp/a.csv replicas_evaluated | sort -u)\" = 4 ]"
 
 # The remainder (#15): 1000 samples / 4 workers = 250 = 7 x 32 + 26. Dropped by default: 7
 # full rounds per epoch. Kept: 8 rounds, the 8th on 26 samples; a row is never taken right
