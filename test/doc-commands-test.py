@@ -101,6 +101,9 @@ def plan(cmd):
     if prog == "scripts/study-penalty":
         env.update(SEEDS="2", ROUNDS="2")
         return [script, os.path.join(tmp, "penalty")], env
+    if prog == "scripts/bench-scale":
+        env.update(R1="1", R2="2", TOPOLOGIES="star")
+        return [script, "4"], env
     if prog == "scripts/study-lr-rule":
         env.update(EPOCHS="0.01")
         return [script, os.path.join(tmp, "lr")], env
