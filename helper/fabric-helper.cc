@@ -238,7 +238,7 @@ FabricHelper::InstallStack(InternetStackHelper stack)
     // end-system model every forwarded packet was compared with all their addresses.
     for (uint32_t i = 0; i < m_switches.GetN(); ++i)
     {
-        m_switches.Get(i)->GetObject<Ipv4>()->SetAttribute("WeakEsModel", BooleanValue(false));
+        dlcompat::UseStrongEndSystemModel(m_switches.Get(i)->GetObject<Ipv4>());
     }
 }
 

@@ -9,6 +9,7 @@
 // define it from the ns-3 they build with.
 
 #include "ns3/arp-cache.h"
+#include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
@@ -49,6 +50,22 @@ using RouteInputByRef
 template<typename T>
 using RouteInputArg = std::conditional_t<
     std::is_same_v<decltype(&Ipv4RoutingProtocol::RouteInput), RouteInputByRef>, const T&, T>;
+
+/**
+ * \ingroup distributed-learning
+ * Make \p ipv4 accept only packets addressed to the interface they arrive on: the attribute
+ * is WeakEsModel=false up to some release and StrongEndSystemModel=true after (ns-3.48 has
+ * only the latter), so whichever exists is set.
+ * \param ipv4 the node's IPv4
+ */
+inline void
+UseStrongEndSystemModel(Ptr<Ipv4> ipv4)
+{
+    if (!ipv4->SetAttributeFailSafe("StrongEndSystemModel", BooleanValue(true)))
+    {
+        ipv4->SetAttribute("WeakEsModel", BooleanValue(false));
+    }
+}
 
 /**
  * \ingroup distributed-learning
