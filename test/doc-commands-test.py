@@ -54,8 +54,8 @@ def commands():
             spans += re.findall(r"``(.+?)``", text, re.S)
         for s in spans:
             s = re.sub(r"\s+", " ", s.split("#")[0]).strip()
-            if re.match(r"^(scripts/[a-z]|build/[a-z]|dl-train |dl-bench |cmake --install|"
-                        r"\./(waf|ns3) )", s):
+            if re.match(r"^([A-Z_]+=\S+ )*(scripts/[a-z]|build/[a-z]|dl-train |dl-bench |"
+                        r"cmake --install|\./(waf|ns3) )", s):
                 found.append((name, s))
     return list(dict.fromkeys(found))
 
@@ -73,6 +73,9 @@ def plan(cmd):
             return reason
     argv = shlex.split(unplaceholder(cmd))
     env = dict(os.environ)
+    while "=" in argv[0] and re.match(r"^[A-Z_]+=", argv[0]):  # VAR=value before the program
+        name, value = argv.pop(0).split("=", 1)
+        env[name] = value
     prog = argv[0]
     if prog in ("dl-train", "build/dl-train"):
         if len(argv) == 1:
