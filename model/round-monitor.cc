@@ -284,20 +284,17 @@ RoundMonitor::EmitRow(uint32_t round)
     const size_t n = replicas.size();
     const size_t k = m_replicaSample == 0 ? n : std::min<size_t>(n, m_replicaSample);
     std::vector<double> accuracies;
-    double replicaTrainLoss = 0.0;
+    double accuracySum = 0.0;
+    double trainLossSum = 0.0;
     for (size_t j = 0; j < k; ++j)
     {
         const float* x = replicas[j * n / k];
         accuracies.push_back(backend.Evaluate(x, m_job->GetTestSet()).accuracy);
-        replicaTrainLoss += backend.Evaluate(x, m_job->GetTrainEvalSet()).loss;
+        accuracySum += accuracies.back();
+        trainLossSum += backend.Evaluate(x, m_job->GetTrainEvalSet()).loss;
     }
-    double acc = 0.0;
-    for (double a : accuracies)
-    {
-        acc += a;
-    }
-    r.replicaTestAccuracy = acc / double(k);
-    r.replicaTrainLoss = replicaTrainLoss / double(k);
+    r.replicaTestAccuracy = accuracySum / double(k);
+    r.replicaTrainLoss = trainLossSum / double(k);
     r.replicasEvaluated = uint32_t(k);
     r.replicaTestAccuracySe = 0.0;
     if (k < n && k > 1)
@@ -329,12 +326,13 @@ RoundMonitor::EmitRow(uint32_t round)
         || absurd(r.globalTrainLoss, m_maxLoss) || absurd(r.replicaTrainLoss, m_maxLoss)
         || absurd(r.consensusDistance, m_maxConsensus))
     {
-        char what[256];
+        char what[384];
         std::snprintf(what, sizeof(what),
-                      "training diverged: after round %u train loss %g, test loss %g, consensus "
-                      "distance %g (limits: loss %g, consensus %g)",
-                      r.round, r.trainLoss, r.testLoss, r.consensusDistance, m_maxLoss,
-                      m_maxConsensus);
+                      "training diverged: after round %u train loss %g, test loss %g, global "
+                      "train loss %g, replica train loss %g, consensus distance %g (limits: "
+                      "loss %g, consensus %g)",
+                      r.round, r.trainLoss, r.testLoss, r.globalTrainLoss, r.replicaTrainLoss,
+                      r.consensusDistance, m_maxLoss, m_maxConsensus);
         Diverge(what);
         return;
     }

@@ -140,6 +140,7 @@ TrainingJob::Create(const TrainingConfig& c)
                                ? DefaultLearningRate(c.workers, c.batchSize)
                                : c.learningRate;
     job->m_schedule.warmupSteps = c.warmupRounds;
+    job->m_totalRounds = job->CountTotalRounds();
     job->m_schedule.totalSteps = job->GetTotalRounds();
     job->m_schedule.stepSize = std::max<uint32_t>(1, job->GetTotalRounds() / 3);
     NS_LOG_INFO("model:\n" << job->m_backend->Summary());
@@ -184,7 +185,7 @@ TrainingJob::IsPartialRound(uint32_t round) const
 }
 
 uint32_t
-TrainingJob::GetTotalRounds() const
+TrainingJob::CountTotalRounds() const
 {
     uint32_t rounds
         = std::max<uint32_t>(1, uint32_t(std::ceil(m_config.epochs * GetRoundsPerEpoch())));

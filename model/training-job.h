@@ -107,7 +107,10 @@ class TrainingJob : public Object
      *         remainder is kept, extended to the next round that ends on full minibatches, so
      *         that the last row is not taken right after a partial one
      */
-    uint32_t GetTotalRounds() const;
+    uint32_t GetTotalRounds() const
+    {
+        return m_totalRounds;
+    }
 
     /** \return true if some worker steps on a short (remainder) minibatch in \p round */
     bool IsPartialRound(uint32_t round) const;
@@ -155,6 +158,10 @@ class TrainingJob : public Object
     }
 
   private:
+    /// \return the rounds GetTotalRounds reports (needs the shards); asked every round by every
+    /// worker and the monitor, so computed once
+    uint32_t CountTotalRounds() const;
+
     uint64_t m_id;                                 //!< unique id
     uint64_t m_trainerSeed{0};                     //!< seed mixed with the run number
     TrainingConfig m_config;                       //!< what to train
@@ -164,6 +171,7 @@ class TrainingJob : public Object
     std::unique_ptr<dl::TrainerBackend> m_backend; //!< compute
     std::vector<dl::Shard> m_shards;               //!< per-worker sample indices
     dl::LrSchedule m_schedule;                     //!< learning rate per round
+    uint32_t m_totalRounds{1};                     //!< rounds in the run (CountTotalRounds)
 };
 
 } // namespace ns3

@@ -256,17 +256,24 @@ TEST_CASE("Dirichlet shards are disjoint, cover the data, and skew with small al
     CHECK_THROWS_AS(ShardDirichlet(d, 8, 0.0, 3), DataError);
 }
 
-TEST_CASE("the batch sampler visits every shard sample once per epoch", "[data]")
+/// 50 samples of 3 features, sample i tagged by i in its first feature.
+Dataset
+TaggedDataset()
 {
     SyntheticConfig cfg;
     cfg.samples = 50;
     cfg.shape = Shape{1, 1, 3};
     Dataset d = MakeSynthetic(cfg, 0);
-    // Tag sample i by writing i into its first feature.
     for (size_t i = 0; i < d.Size(); ++i)
     {
         d.images[i * 3] = float(i);
     }
+    return d;
+}
+
+TEST_CASE("the batch sampler visits every shard sample once per epoch", "[data]")
+{
+    const Dataset d = TaggedDataset();
     Shard shard{1, 4, 9, 16, 25, 36, 49};
     BatchSampler sampler(d, shard, 5);
     dl::FloatBuffer x;
@@ -289,14 +296,7 @@ TEST_CASE("the batch sampler visits every shard sample once per epoch", "[data]"
 TEST_CASE("the batch sampler can drop the remainder: only full batches, distinct per pass",
           "[data]")
 {
-    SyntheticConfig cfg;
-    cfg.samples = 50;
-    cfg.shape = Shape{1, 1, 3};
-    Dataset d = MakeSynthetic(cfg, 0);
-    for (size_t i = 0; i < d.Size(); ++i)
-    {
-        d.images[i * 3] = float(i);
-    }
+    const Dataset d = TaggedDataset();
     const Shard shard{1, 4, 9, 16, 25, 36, 49};
     BatchSampler sampler(d, shard, 5, true);
     dl::FloatBuffer x;

@@ -61,24 +61,13 @@ Standardize(Dataset& data, const ChannelStats& stats)
     }
 }
 
-Dataset
-Head(const Dataset& data, size_t count)
+namespace
 {
-    if (count == 0 || count >= data.Size())
-    {
-        return data;
-    }
-    Dataset out;
-    out.name = data.name;
-    out.shape = data.shape;
-    out.numClasses = data.numClasses;
-    out.images.assign(data.images.begin(), data.images.begin() + count * data.shape.Size());
-    out.labels.assign(data.labels.begin(), data.labels.begin() + count);
-    return out;
-}
-
+/// The samples sourceIndex(0 .. count-1) of \p data, in that order (the whole set if \p count
+/// is 0 or not smaller than its size).
+template<typename Index>
 Dataset
-EvenlySpaced(const Dataset& data, size_t count)
+Subset(const Dataset& data, size_t count, Index sourceIndex)
 {
     if (count == 0 || count >= data.Size())
     {
@@ -93,11 +82,24 @@ EvenlySpaced(const Dataset& data, size_t count)
     out.labels.resize(count);
     for (size_t i = 0; i < count; ++i)
     {
-        const size_t from = i * data.Size() / count;
+        const size_t from = sourceIndex(i);
         std::copy_n(data.Sample(from), dim, out.images.data() + i * dim);
         out.labels[i] = data.labels[from];
     }
     return out;
+}
+} // namespace
+
+Dataset
+Head(const Dataset& data, size_t count)
+{
+    return Subset(data, count, [](size_t i) { return i; });
+}
+
+Dataset
+EvenlySpaced(const Dataset& data, size_t count)
+{
+    return Subset(data, count, [&](size_t i) { return i * data.Size() / count; });
 }
 
 } // namespace dl
