@@ -156,6 +156,10 @@ main(int argc, char* argv[])
     cmd.AddValue("seed", "seed of the network and the trainer", cfg.seed);
     cmd.AddValue("run", "ns-3 run number (independent replications with one seed)", run);
     cmd.AddValue("backend", "cpu | cuda", cfg.backend);
+    cmd.AddValue("threads",
+                 "threads for local steps and evaluations (0: one per core, at most 8); the "
+                 "results do not depend on it",
+                 cfg.threads);
     cmd.AddValue("output", "results CSV (written atomically)", output);
     cmd.AddValue("progress", "print a progress line per results row on stderr", progress);
     cmd.Parse(argc, argv);

@@ -104,14 +104,22 @@ LearningWorker::StartRound()
         return;
     }
     m_roundStartTrace(m_index, m_round);
-    const auto wallStart = std::chrono::steady_clock::now();
-    m_loss
-        = m_sync->ComputeStep(int(m_job->GetConfig().batchSize), m_job->GetLearningRate(m_round));
+    const int batch = int(m_job->GetConfig().batchSize);
+    const float lr = m_job->GetLearningRate(m_round);
     Time delay = m_computeTime;
     if (m_computeMode == MEASURED)
     {
+        // The wall time of this step alone: run it here, not queued behind other workers' steps.
+        const auto wallStart = std::chrono::steady_clock::now();
+        m_loss = m_sync->ComputeStep(batch, lr);
         const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wallStart;
         delay = Seconds(wall.count() * m_wallTimeFactor);
+    }
+    else
+    {
+        // The step's simulated length is known before it runs: it computes on the job's
+        // threads while the simulator goes on, and the exchange waits for it.
+        m_sync->BeginCompute(m_job->GetThreadPool(), batch, lr);
     }
     m_computeTotal += delay;
     m_event = Simulator::Schedule(delay, &LearningWorker::BeginExchange, this);
@@ -121,6 +129,10 @@ void
 LearningWorker::BeginExchange()
 {
     NS_LOG_FUNCTION(this << m_index << m_round);
+    if (m_computeMode == FIXED)
+    {
+        m_loss = m_sync->AwaitCompute();
+    }
     m_sync->StartExchange(m_round, MakeCallback(&LearningWorker::EndRound, this));
 }
 

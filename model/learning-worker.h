@@ -75,9 +75,10 @@ class LearningWorker : public Application
         return m_index;
     }
 
-    /** \return the worker's replica */
+    /** \return the worker's replica (after waiting for a local step that is running) */
     dl::Replica& GetReplica()
     {
+        m_sync->AwaitCompute();
         return *m_replica;
     }
 

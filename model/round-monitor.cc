@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <iostream>
 #include <sys/stat.h>
 
@@ -274,24 +275,48 @@ RoundMonitor::EmitRow(uint32_t round)
     m_computeAt.erase(round);
     r.simComm = r.simTime - r.simCompute;
     r.trainLoss = m_lossCount ? m_lossSum / double(m_lossCount) : 0.0;
-    const dl::EvalResult avg = backend.Evaluate(mean.data(), m_job->GetTestSet());
-    r.testLoss = avg.loss;
-    r.testAccuracy = avg.accuracy;
-    r.globalTrainLoss = backend.Evaluate(mean.data(), m_job->GetTrainEvalSet()).loss;
     // Each replica costs a pass over the test set and the training subset: at hundreds of
     // workers a row would cost more than the rounds between rows. A fixed, evenly spaced
     // sample estimates the replicas' mean, with its standard error (finite population).
     const size_t n = replicas.size();
     const size_t k = m_replicaSample == 0 ? n : std::min<size_t>(n, m_replicaSample);
+    // Evaluation j: the averaged model (j = 0) or sampled replica j - 1, on the test set and on
+    // the training subset. They are independent, so they run on the job's threads; results are
+    // gathered by index, the same whatever thread ran which.
+    std::vector<const float*> evaluated{mean.data()};
+    for (size_t j = 0; j < k; ++j)
+    {
+        evaluated.push_back(replicas[j * n / k]);
+    }
+    std::vector<dl::EvalResult> onTest(evaluated.size());
+    std::vector<dl::EvalResult> onTrain(evaluated.size());
+    std::vector<std::future<void>> done;
+    for (size_t j = 0; j < evaluated.size(); ++j)
+    {
+        done.push_back(m_job->GetThreadPool().Submit(
+            [&, j] { onTest[j] = backend.Evaluate(evaluated[j], m_job->GetTestSet()); }));
+        done.push_back(m_job->GetThreadPool().Submit(
+            [&, j] { onTrain[j] = backend.Evaluate(evaluated[j], m_job->GetTrainEvalSet()); }));
+    }
+    for (std::future<void>& d : done)
+    {
+        d.wait(); // every task reads this frame's vectors: none may still run if one threw
+    }
+    for (std::future<void>& d : done)
+    {
+        d.get();
+    }
+    r.testLoss = onTest[0].loss;
+    r.testAccuracy = onTest[0].accuracy;
+    r.globalTrainLoss = onTrain[0].loss;
     std::vector<double> accuracies;
     double accuracySum = 0.0;
     double trainLossSum = 0.0;
-    for (size_t j = 0; j < k; ++j)
+    for (size_t j = 1; j <= k; ++j)
     {
-        const float* x = replicas[j * n / k];
-        accuracies.push_back(backend.Evaluate(x, m_job->GetTestSet()).accuracy);
-        accuracySum += accuracies.back();
-        trainLossSum += backend.Evaluate(x, m_job->GetTrainEvalSet()).loss;
+        accuracies.push_back(onTest[j].accuracy);
+        accuracySum += onTest[j].accuracy;
+        trainLossSum += onTrain[j].loss;
     }
     r.replicaTestAccuracy = accuracySum / double(k);
     r.replicaTrainLoss = trainLossSum / double(k);

@@ -43,7 +43,7 @@ StreamSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* rep
         m_stream = CreateObject<StreamTransport>();
     }
     m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses(), transport->GetJob());
-    m_stream->SetReceiveCallback(MakeCallback(&StreamSync::Receive, this));
+    m_stream->SetReceiveCallback(MakeCallback(&StreamSync::Deliver, this));
 }
 
 void

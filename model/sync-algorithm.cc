@@ -53,7 +53,32 @@ SyncAlgorithm::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* 
     m_transport = transport;
     m_replica = replica;
     m_partition = partition;
-    m_transport->SetReceiveCallback(MakeCallback(&SyncAlgorithm::Receive, this));
+    m_transport->SetReceiveCallback(MakeCallback(&SyncAlgorithm::Deliver, this));
+}
+
+void
+SyncAlgorithm::BeginCompute(dl::ThreadPool& pool, int batchSize, float lr)
+{
+    NS_LOG_FUNCTION(this << batchSize << lr);
+    AwaitCompute();
+    m_compute = pool.Submit([this, batchSize, lr] { m_computeLoss = ComputeStep(batchSize, lr); });
+}
+
+double
+SyncAlgorithm::AwaitCompute()
+{
+    if (m_compute.valid())
+    {
+        m_compute.get(); // rethrows what the step threw
+    }
+    return m_computeLoss;
+}
+
+void
+SyncAlgorithm::Deliver(const ModelBlockHeader& header, const float* data)
+{
+    AwaitCompute();
+    Receive(header, data);
 }
 
 uint32_t
@@ -78,6 +103,10 @@ SyncAlgorithm::Stop()
 void
 SyncAlgorithm::DoDispose()
 {
+    if (m_compute.valid())
+    {
+        m_compute.wait(); // the task uses this object; what it threw no longer matters
+    }
     m_transport = nullptr;
     m_replica = nullptr;
     Object::DoDispose();

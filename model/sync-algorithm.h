@@ -7,11 +7,13 @@
 #include "block-transport.h"
 #include "ns3/block-partition.h"
 #include "ns3/replica.h"
+#include "ns3/thread-pool.h"
 
 #include "ns3/callback.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
 
+#include <future>
 #include <memory>
 
 namespace ns3
@@ -77,6 +79,19 @@ class SyncAlgorithm : public Object
      */
     virtual double ComputeStep(int batchSize, float lr) = 0;
 
+    /**
+     * Run ComputeStep on \p pool while the simulation goes on. Until AwaitCompute, the replica
+     * belongs to the task: every chunk that arrives for this worker first waits for it, so
+     * each arrival sees the replica exactly as if the step had run at once.
+     */
+    void BeginCompute(dl::ThreadPool& pool, int batchSize, float lr);
+
+    /**
+     * Wait for the step BeginCompute started (at once if none is running).
+     * \return its mean minibatch loss
+     */
+    double AwaitCompute();
+
     /** Run the exchange of \p round; call \p done when it is over. */
     virtual void StartExchange(uint32_t round, DoneCallback done) = 0;
 
@@ -110,12 +125,17 @@ class SyncAlgorithm : public Object
     /** Handle a valid chunk from the transport. */
     virtual void Receive(const ModelBlockHeader& header, const float* data) = 0;
 
+    /** The transports' receive callback: waits for a running local step, then Receive. */
+    void Deliver(const ModelBlockHeader& header, const float* data);
+
     uint32_t m_self{0};                                    //!< this worker
     uint32_t m_workers{1};                                 //!< number of workers
     Ptr<BlockTransport> m_transport;                       //!< the network
     dl::Replica* m_replica{nullptr};                       //!< the replica
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< the cut of the vector
     uint64_t m_lateOrEarly{0};                             //!< packets outside the accepted window
+    std::future<void> m_compute;                           //!< the running local step, if any
+    double m_computeLoss{0.0};                             //!< its minibatch loss
 
     /// End of a phase: round, phase, expected units, arrived units, timed out.
     TracedCallback<uint32_t, uint8_t, uint32_t, uint32_t, bool> m_phaseEndTrace;

@@ -132,6 +132,12 @@ TrainingJob::Create(const TrainingConfig& c)
     job->m_backend = dl::MakeBackend(c.backend, dl::BuildModel(c.model, job->m_train.shape,
                                                                job->m_train.numClasses,
                                                                dl::ParseHiddenSizes(c.hidden)));
+    const unsigned threads = c.threads ? c.threads : dl::ThreadPool::DefaultThreads();
+    job->m_pool = std::make_unique<dl::ThreadPool>(threads);
+    if (job->m_backend->SetLanes(job->m_pool->Lanes()) < job->m_pool->Lanes())
+    {
+        job->m_pool = std::make_unique<dl::ThreadPool>(1); // a backend for one thread (cuda)
+    }
     job->m_shards = c.nonIidAlpha > 0
                         ? dl::ShardDirichlet(job->m_train, c.workers, c.nonIidAlpha, seed)
                         : dl::ShardIid(job->m_train, c.workers, seed);

@@ -8,6 +8,7 @@
 #include "ns3/dataset.h"
 #include "ns3/lr-schedule.h"
 #include "ns3/replica.h"
+#include "ns3/thread-pool.h"
 #include "ns3/trainer-backend.h"
 
 #include "ns3/object.h"
@@ -47,15 +48,18 @@ struct TrainingConfig
     uint32_t trainSubset{0};                 //!< use only the first N training samples (0: all)
     uint32_t testSubset{0};                  //!< evaluate on the first N test samples (0: all)
     uint32_t trainEvalSamples{2000};         //!< training samples the global training loss uses
-    uint64_t seed{1};                        //!< the user's seed (results label)
-    uint32_t run{1};                         //!< run number: replications with one seed
+    uint32_t threads{0}; //!< threads for local steps and evaluations (0: one per core, at
+                         //!< most 8); results are the same for every count
+    uint64_t seed{1};    //!< the user's seed (results label)
+    uint32_t run{1};     //!< run number: replications with one seed
 };
 
 /**
  * \ingroup distributed-learning
  * The shared part of an experiment: the loaded (standardised) datasets, the compute backend, the
  * shards, and the schedule. Workers get their Replica from here; the RoundMonitor evaluates
- * with it. One backend instance serves every replica (the simulator is single threaded).
+ * with it. One backend instance serves every replica; the job's thread pool runs local steps
+ * and evaluations beside the (single-threaded) simulator, each thread on its own backend lane.
  */
 class TrainingJob : public Object
 {
@@ -145,6 +149,12 @@ class TrainingJob : public Object
         return *m_backend;
     }
 
+    /** \return the threads that run local steps and evaluations */
+    dl::ThreadPool& GetThreadPool()
+    {
+        return *m_pool;
+    }
+
     /** \return the training set */
     const dl::Dataset& GetTrainSet() const
     {
@@ -172,6 +182,7 @@ class TrainingJob : public Object
     std::vector<dl::Shard> m_shards;               //!< per-worker sample indices
     dl::LrSchedule m_schedule;                     //!< learning rate per round
     uint32_t m_totalRounds{1};                     //!< rounds in the run (CountTotalRounds)
+    std::unique_ptr<dl::ThreadPool> m_pool;        //!< after m_backend: its tasks end first
 };
 
 } // namespace ns3

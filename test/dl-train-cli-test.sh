@@ -25,6 +25,25 @@ check "says where results are" "grep -q 'results: $tmp/a.csv' $tmp/a.out"
 "$bin" "${common[@]}" --seed=6 --output="$tmp/c.csv" >/dev/null 2>&1
 check "other seed, other results" "! cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/c.csv)"
 
+# Threads: local steps and evaluations run on a pool, every result bit the same for any count.
+# A long compute time lets peers' chunks arrive while a step runs (they must wait for it); the
+# ring adds arriving chunks into the gradient the step writes; 3 threads oversubscribe 2 cores.
+for alg in rps ring-allreduce ps gossip allreduce; do
+    for t in 1 3; do
+        "$bin" "${common[@]}" --algorithm=$alg --epochs=1 --evalEvery=3 --computeTime=20ms \
+            --lossRate=0.1 --threads=$t --output="$tmp/threads-$alg-$t.csv" >/dev/null 2>&1
+    done
+    check "$alg: 1 and 3 threads, same results" \
+        "[ -s $tmp/threads-$alg-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/threads-$alg-1.csv) <(cut -d, -f1-15,17- $tmp/threads-$alg-3.csv)"
+done
+for t in 1 2; do
+    "$bin" --dataset=synthetic --trainSubset=256 --testSubset=64 --workers=4 --epochs=1 \
+        --model=cnn --evalEvery=2 --seed=3 --progress=false --threads=$t \
+        --output="$tmp/threads-cnn-$t.csv" >/dev/null 2>&1
+done
+check "cnn: 1 and 2 threads, same results" \
+    "[ -s $tmp/threads-cnn-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/threads-cnn-1.csv) <(cut -d, -f1-15,17- $tmp/threads-cnn-2.csv)"
+
 # col FILE NAME: the column called NAME, one value per row.
 col() { awk -F, -v name="$2" 'NR==1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' "$1"; }
 

@@ -141,6 +141,9 @@ TEST_CASE("conv2d layer gradient matches finite differences", "[gradient]")
     CheckLayer(padded, 2, 3);
     Conv2dLayer valid(Shape{3, 8, 8}, 4, 5, 0);
     CheckLayer(valid, 2, 4);
+    // 37 samples: one full GEMM group of 32 and a short one (Conv2dLayer::GROUP).
+    Conv2dLayer grouped(Shape{2, 5, 5}, 3, 3, 1);
+    CheckLayer(grouped, 37, 6);
 }
 
 TEST_CASE("max-pool layer gradient matches finite differences", "[gradient]")

@@ -27,6 +27,12 @@ class CudaLayer : public Layer
     /** \param cpu the layer this one mirrors, which describes it (must outlive it) */
     explicit CudaLayer(const Layer& cpu);
 
+    /// The CUDA backend serves one thread (SetLanes), so its layers are never copied.
+    std::unique_ptr<Layer> Clone() const override
+    {
+        throw DataError("a CUDA layer is not copied: the CUDA backend serves one thread");
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     size_t ParamCount() const override;

@@ -3,6 +3,7 @@
  */
 #include "conv2d-layer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -59,26 +60,33 @@ Conv2dLayer::Init(float* params, std::mt19937_64& rng) const
 }
 
 void
-Conv2dLayer::Im2Col(const float* in, float* col) const
+Conv2dLayer::Im2Col(const float* in, float* col, size_t stride) const
 {
-    const int spatial = m_outH * m_outW;
+    // Row (c, ky, kx) holds input row oy + ky - padding, shifted by kx - padding: per output row
+    // a contiguous run of input, zeros where the kernel hangs over the padding.
     for (int c = 0; c < m_input.c; ++c)
     {
         for (int ky = 0; ky < m_kernel; ++ky)
         {
             for (int kx = 0; kx < m_kernel; ++kx)
             {
-                float* row = col + size_t((c * m_kernel + ky) * m_kernel + kx) * spatial;
+                float* row = col + size_t((c * m_kernel + ky) * m_kernel + kx) * stride;
+                const int shift = kx - m_padding;
+                const int first = std::clamp(-shift, 0, m_outW);
+                const int last = std::clamp(m_input.w - shift, first, m_outW);
                 for (int oy = 0; oy < m_outH; ++oy)
                 {
+                    float* to = row + oy * m_outW;
                     const int iy = oy + ky - m_padding;
-                    for (int ox = 0; ox < m_outW; ++ox)
+                    if (iy < 0 || iy >= m_input.h)
                     {
-                        const int ix = ox + kx - m_padding;
-                        const bool inside = iy >= 0 && iy < m_input.h && ix >= 0 && ix < m_input.w;
-                        row[oy * m_outW + ox]
-                            = inside ? in[(c * m_input.h + iy) * m_input.w + ix] : 0.0f;
+                        std::fill(to, to + m_outW, 0.0f);
+                        continue;
                     }
+                    const float* from = in + (c * m_input.h + iy) * m_input.w + shift;
+                    std::fill(to, to + first, 0.0f);
+                    std::copy(from + first, from + last, to + first);
+                    std::fill(to + last, to + m_outW, 0.0f);
                 }
             }
         }
@@ -86,16 +94,18 @@ Conv2dLayer::Im2Col(const float* in, float* col) const
 }
 
 void
-Conv2dLayer::Col2Im(const float* col, float* in) const
+Conv2dLayer::Col2Im(const float* col, size_t stride, float* in) const
 {
-    const int spatial = m_outH * m_outW;
     for (int c = 0; c < m_input.c; ++c)
     {
         for (int ky = 0; ky < m_kernel; ++ky)
         {
             for (int kx = 0; kx < m_kernel; ++kx)
             {
-                const float* row = col + size_t((c * m_kernel + ky) * m_kernel + kx) * spatial;
+                const float* row = col + size_t((c * m_kernel + ky) * m_kernel + kx) * stride;
+                const int shift = kx - m_padding;
+                const int first = std::clamp(-shift, 0, m_outW);
+                const int last = std::clamp(m_input.w - shift, first, m_outW);
                 for (int oy = 0; oy < m_outH; ++oy)
                 {
                     const int iy = oy + ky - m_padding;
@@ -103,13 +113,11 @@ Conv2dLayer::Col2Im(const float* col, float* in) const
                     {
                         continue;
                     }
-                    for (int ox = 0; ox < m_outW; ++ox)
+                    const float* from = row + oy * m_outW;
+                    float* to = in + (c * m_input.h + iy) * m_input.w + shift;
+                    for (int ox = first; ox < last; ++ox)
                     {
-                        const int ix = ox + kx - m_padding;
-                        if (ix >= 0 && ix < m_input.w)
-                        {
-                            in[(c * m_input.h + iy) * m_input.w + ix] += row[oy * m_outW + ox];
-                        }
+                        to[ox] += from[ox];
                     }
                 }
             }
@@ -121,17 +129,34 @@ void
 Conv2dLayer::Forward(const float* params, const float* in, float* out, int batch)
 {
     const int patch = m_input.c * m_kernel * m_kernel;
-    const int spatial = m_outH * m_outW;
+    const size_t spatial = size_t(m_outH) * m_outW;
     m_cols.resize(size_t(batch) * patch * spatial);
+    m_y.resize(size_t(GROUP) * m_outChannels * spatial);
     ConstMatrixView w(params, m_outChannels, patch);
-    ConstVectorView b(params + size_t(m_outChannels) * patch, m_outChannels);
-    for (int s = 0; s < batch; ++s)
+    const float* b = params + size_t(m_outChannels) * patch;
+    for (int g = 0; g < batch; g += GROUP)
     {
-        float* col = m_cols.data() + size_t(s) * patch * spatial;
-        Im2Col(in + size_t(s) * m_input.Size(), col);
-        MatrixView y(out + size_t(s) * m_outChannels * spatial, m_outChannels, spatial);
-        y.noalias() = w * ConstMatrixView(col, patch, spatial);
-        y.colwise() += b;
+        const int n = std::min(GROUP, batch - g);
+        const size_t columns = size_t(n) * spatial;
+        float* cols = m_cols.data() + size_t(g) * patch * spatial;
+        for (int s = 0; s < n; ++s)
+        {
+            Im2Col(in + size_t(g + s) * m_input.Size(), cols + s * spatial, columns);
+        }
+        MatrixView y(m_y.data(), m_outChannels, columns);
+        y.noalias() = w * ConstMatrixView(cols, patch, columns);
+        for (int s = 0; s < n; ++s)
+        {
+            for (int c = 0; c < m_outChannels; ++c)
+            {
+                const float* from = m_y.data() + c * columns + s * spatial;
+                float* to = out + (size_t(g + s) * m_outChannels + c) * spatial;
+                for (size_t p = 0; p < spatial; ++p)
+                {
+                    to[p] = from[p] + b[c];
+                }
+            }
+        }
     }
 }
 
@@ -141,8 +166,7 @@ Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/
 {
     (void)in; // the unfolded input saved by Forward is used instead
     const int patch = m_input.c * m_kernel * m_kernel;
-    const int spatial = m_outH * m_outW;
-    ConstMatrixView w(params, m_outChannels, patch);
+    const size_t spatial = size_t(m_outH) * m_outW;
     MatrixView dw(gradParams, m_outChannels, patch);
     VectorView db(gradParams + size_t(m_outChannels) * patch, m_outChannels);
     dw.setZero();
@@ -150,19 +174,34 @@ Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/
     if (gradIn != nullptr)
     {
         std::memset(gradIn, 0, sizeof(float) * size_t(batch) * m_input.Size());
-        m_dcol.resize(size_t(patch) * spatial);
+        m_dcol.resize(size_t(GROUP) * patch * spatial);
     }
-    for (int s = 0; s < batch; ++s)
+    for (int g = 0; g < batch; g += GROUP)
     {
-        ConstMatrixView dy(gradOut + size_t(s) * m_outChannels * spatial, m_outChannels, spatial);
-        ConstMatrixView col(m_cols.data() + size_t(s) * patch * spatial, patch, spatial);
-        dw.noalias() += dy * col.transpose();
+        const int n = std::min(GROUP, batch - g);
+        const size_t columns = size_t(n) * spatial;
+        for (int s = 0; s < n; ++s)
+        {
+            for (int c = 0; c < m_outChannels; ++c)
+            {
+                std::memcpy(m_y.data() + c * columns + s * spatial,
+                            gradOut + (size_t(g + s) * m_outChannels + c) * spatial,
+                            sizeof(float) * spatial);
+            }
+        }
+        ConstMatrixView dy(m_y.data(), m_outChannels, columns);
+        ConstMatrixView cols(m_cols.data() + size_t(g) * patch * spatial, patch, columns);
+        dw.noalias() += dy * cols.transpose();
         db += dy.rowwise().sum();
         if (gradIn != nullptr)
         {
-            MatrixView dcol(m_dcol.data(), patch, spatial);
-            dcol.noalias() = w.transpose() * dy;
-            Col2Im(m_dcol.data(), gradIn + size_t(s) * m_input.Size());
+            MatrixView dcol(m_dcol.data(), patch, columns);
+            dcol.noalias() = ConstMatrixView(params, m_outChannels, patch).transpose() * dy;
+            for (int s = 0; s < n; ++s)
+            {
+                Col2Im(m_dcol.data() + s * spatial, columns,
+                       gradIn + size_t(g + s) * m_input.Size());
+            }
         }
     }
 }

@@ -46,6 +46,11 @@ class Conv2dLayer : public Layer
         return m_padding;
     }
 
+    std::unique_ptr<Layer> Clone() const override
+    {
+        return std::make_unique<Conv2dLayer>(*this);
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     size_t ParamCount() const override;
@@ -55,18 +60,25 @@ class Conv2dLayer : public Layer
                   float* gradParams, float* gradIn, int batch) override;
 
   private:
-    /// Unfold one input sample into col [(C*k*k) x (Ho*Wo)].
-    void Im2Col(const float* in, float* col) const;
-    /// Fold col gradients back, accumulating into one input sample's gradient.
-    void Col2Im(const float* col, float* in) const;
+    /// Unfold one input sample into its Ho*Wo columns of col [(C*k*k) rows, \p stride apart].
+    void Im2Col(const float* in, float* col, size_t stride) const;
+    /// Fold one sample's col gradients (rows \p stride apart) back into its input gradient.
+    void Col2Im(const float* col, size_t stride, float* in) const;
 
-    int m_outChannels;  //!< filters
-    int m_kernel;       //!< kernel side
-    int m_padding;      //!< zero padding
-    int m_outH;         //!< output height
-    int m_outW;         //!< output width
-    FloatBuffer m_cols; //!< im2col of the last forward batch, reused by Backward
-    FloatBuffer m_dcol; //!< scratch for one sample's column gradient
+    int m_outChannels; //!< filters
+    int m_kernel;      //!< kernel side
+    int m_padding;     //!< zero padding
+    int m_outH;        //!< output height
+    int m_outW;        //!< output width
+    /// Samples per GEMM: one GEMM per sample is too small to run fast, one per 1000-sample
+    /// evaluation batch falls out of cache.
+    static constexpr int GROUP = 32;
+
+    // A group of samples is one GEMM: its columns are (sample, output pixel), so the matrices
+    // are [rows x GROUP*Ho*Wo], reordered to and from [batch x C x Ho x Wo].
+    FloatBuffer m_cols; //!< im2col of the last forward batch, group after group (for Backward)
+    FloatBuffer m_y;    //!< a group's outputs, or output gradients, [filters x GROUP*Ho*Wo]
+    FloatBuffer m_dcol; //!< a group's column gradients [(C*k*k) x GROUP*Ho*Wo]
 };
 
 } // namespace dl

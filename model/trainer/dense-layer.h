@@ -29,6 +29,11 @@ class DenseLayer : public Layer
         return m_out;
     }
 
+    std::unique_ptr<Layer> Clone() const override
+    {
+        return std::make_unique<DenseLayer>(*this);
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     size_t ParamCount() const override;

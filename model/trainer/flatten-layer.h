@@ -20,6 +20,11 @@ class FlattenLayer : public Layer
     /** \param input input sample shape */
     explicit FlattenLayer(Shape input);
 
+    std::unique_ptr<Layer> Clone() const override
+    {
+        return std::make_unique<FlattenLayer>(*this);
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     void Forward(const float* params, const float* in, float* out, int batch) override;

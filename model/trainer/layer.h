@@ -8,6 +8,7 @@
 
 #include <Eigen/Core>
 #include <cstddef>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -41,6 +42,12 @@ class Layer
     }
 
     virtual ~Layer() = default;
+
+    /**
+     * \return a copy with its own scratch: one per thread that runs the model (a layer's
+     *         scratch, e.g. conv2d's unfolded input, is the only state it has)
+     */
+    virtual std::unique_ptr<Layer> Clone() const = 0;
 
     /** \return a short description, e.g. "dense 784->256" */
     virtual std::string Describe() const = 0;

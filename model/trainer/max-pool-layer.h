@@ -32,6 +32,11 @@ class MaxPoolLayer : public Layer
         return m_size;
     }
 
+    std::unique_ptr<Layer> Clone() const override
+    {
+        return std::make_unique<MaxPoolLayer>(*this);
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     void Forward(const float* params, const float* in, float* out, int batch) override;

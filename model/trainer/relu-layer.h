@@ -19,6 +19,11 @@ class ReluLayer : public Layer
     /** \param input input sample shape (kept as output shape) */
     explicit ReluLayer(Shape input);
 
+    std::unique_ptr<Layer> Clone() const override
+    {
+        return std::make_unique<ReluLayer>(*this);
+    }
+
     std::string Describe() const override;
     Shape OutputShape() const override;
     void Forward(const float* params, const float* in, float* out, int batch) override;

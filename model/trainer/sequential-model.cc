@@ -38,6 +38,17 @@ SequentialModel::Add(std::unique_ptr<Layer> layer)
     m_layers.push_back(std::move(layer));
 }
 
+std::unique_ptr<SequentialModel>
+SequentialModel::Clone() const
+{
+    auto copy = std::make_unique<SequentialModel>(m_input);
+    for (const auto& layer : m_layers)
+    {
+        copy->Add(layer->Clone());
+    }
+    return copy;
+}
+
 std::string
 SequentialModel::Summary() const
 {

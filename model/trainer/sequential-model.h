@@ -38,6 +38,12 @@ class SequentialModel
     /** Append a layer; its input shape must be the current output shape. */
     void Add(std::unique_ptr<Layer> layer);
 
+    /**
+     * \return the same layers with their own activation scratch, for another thread (calls
+     *         on one model must not interleave; two models may run at once)
+     */
+    std::unique_ptr<SequentialModel> Clone() const;
+
     /** \return the total number of parameters */
     size_t ParamCount() const
     {

@@ -4,13 +4,30 @@
 #include "trainer-backend.h"
 
 #include "sgd-optimizer.h"
+#include "thread-pool.h"
 
 namespace dl
 {
 
 CpuBackend::CpuBackend(std::unique_ptr<SequentialModel> model)
-    : m_model(std::move(model))
 {
+    m_models.push_back(std::move(model));
+}
+
+SequentialModel&
+CpuBackend::Model()
+{
+    return *m_models.at(ThreadPool::CurrentLane());
+}
+
+unsigned
+CpuBackend::SetLanes(unsigned lanes)
+{
+    while (m_models.size() < lanes)
+    {
+        m_models.push_back(m_models.front()->Clone());
+    }
+    return lanes;
 }
 
 std::string
@@ -22,13 +39,13 @@ CpuBackend::Name() const
 size_t
 CpuBackend::ParamCount() const
 {
-    return m_model->ParamCount();
+    return m_models.front()->ParamCount();
 }
 
 std::string
 CpuBackend::Summary() const
 {
-    return m_model->Summary();
+    return m_models.front()->Summary();
 }
 
 std::unique_ptr<FlatVector>
@@ -40,14 +57,14 @@ CpuBackend::NewVector(size_t size) const
 void
 CpuBackend::InitParams(FlatVector& params, uint64_t seed)
 {
-    m_model->Init(params.Data(), seed);
+    m_models.front()->Init(params.Data(), seed);
 }
 
 double
 CpuBackend::LossAndGradient(const FlatVector& params, const float* x, const int32_t* y, int batch,
                             FlatVector& grad)
 {
-    return m_model->LossAndGradient(params.Data(), x, y, batch, grad.Data());
+    return Model().LossAndGradient(params.Data(), x, y, batch, grad.Data());
 }
 
 void
@@ -61,7 +78,7 @@ CpuBackend::SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& 
 EvalResult
 CpuBackend::Evaluate(const float* params, const Dataset& data)
 {
-    return m_model->Evaluate(params, data);
+    return Model().Evaluate(params, data);
 }
 
 } // namespace dl

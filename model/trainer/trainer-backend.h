@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace dl
 {
@@ -60,6 +61,18 @@ class TrainerBackend
 
     /** Loss and accuracy over \p data of the host parameter array \p params (a measurement). */
     virtual EvalResult Evaluate(const float* params, const Dataset& data) = 0;
+
+    /**
+     * Prepare for up to \p lanes threads at once, each calling on its own lane
+     * (ThreadPool::CurrentLane()).
+     * \return the lanes the backend will serve: \p lanes, or 1 if it is not thread-safe (the
+     *         caller then runs everything on one thread)
+     */
+    virtual unsigned SetLanes(unsigned lanes)
+    {
+        (void)lanes;
+        return 1;
+    }
 };
 
 /**
@@ -82,9 +95,14 @@ class CpuBackend : public TrainerBackend
     void SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
                  float momentum, float weightDecay) override;
     EvalResult Evaluate(const float* params, const Dataset& data) override;
+    unsigned SetLanes(unsigned lanes) override;
 
   private:
-    std::unique_ptr<SequentialModel> m_model; //!< the model
+    /// \return the model (scratch) of the calling thread's lane
+    SequentialModel& Model();
+
+    /// One model per lane: the same layers, each with its own activation scratch.
+    std::vector<std::unique_ptr<SequentialModel>> m_models;
 };
 
 } // namespace dl
