@@ -99,8 +99,12 @@ BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Repli
     }
     ResetSlot(0);
     ResetSlot(1);
-    m_sendCopy.resize(m_partition->ParamCount());
-    m_sendRead.assign(blocks, 0);
+    uint32_t largest = 0;
+    for (uint32_t b = 0; b < blocks; ++b)
+    {
+        largest = std::max(largest, m_partition->BlockSlice(b).count);
+    }
+    m_sendCopy.resize(largest);
     m_lastKey.assign(m_peers, 0);
     m_settled.assign(m_peers, 0);
     NS_ABORT_MSG_IF(m_phaseTimeout.IsZero() && m_peers > 1, "PhaseTimeout not set");
@@ -132,13 +136,15 @@ void
 BlockExchangeSync::Send(uint32_t dst, uint32_t phase, uint32_t block, const dl::FlatVector& vector)
 {
     const dl::Slice s = m_partition->BlockSlice(block);
-    if (!m_sendRead[block])
+    // Only one block is held: the transport copies it into packets at once, and a phase sends
+    // a block to all its peers in a row (one read, however many peers).
+    if (m_sendBlock != int64_t(block))
     {
-        vector.Read(s, m_sendCopy.data() + s.offset);
-        m_sendRead[block] = 1;
+        vector.Read(s, m_sendCopy.data());
+        m_sendBlock = block;
     }
     m_transport->SendBlock(dst, ModelBlockHeader::Phase(phase), ExchangeKind(phase), m_round, block,
-                           m_sendCopy.data() + s.offset);
+                           m_sendCopy.data());
 }
 
 const float*
@@ -189,7 +195,7 @@ void
 BlockExchangeSync::BeginPhase(uint32_t phase)
 {
     NS_LOG_FUNCTION(this << phase);
-    std::fill(m_sendRead.begin(), m_sendRead.end(), 0);
+    m_sendBlock = -1;
     SendPhase(phase);
     m_phase = int32_t(phase);
     m_lastArrival = Simulator::Now();

@@ -158,8 +158,8 @@ class BlockExchangeSync : public SyncAlgorithm
     std::vector<uint8_t> m_settled;      //!< per peer: settled in the current phase
     uint32_t m_settledCount{0};          //!< peers settled in the current phase
     EventId m_deadline;                  //!< the phase timer
-    std::vector<float> m_sendCopy;       //!< host copy of the blocks read for the phase's sends
-    std::vector<uint8_t> m_sendRead;     //!< per block: already read in this phase
+    std::vector<float> m_sendCopy;       //!< host copy of the block being sent (packets copy it)
+    int64_t m_sendBlock{-1};             //!< the block in m_sendCopy this phase (-1: none)
     std::vector<const float*> m_arrived; //!< ArrivedCopies' result
     DoneCallback m_done;                 //!< to call when the round's exchange is over
 };
