@@ -62,17 +62,39 @@ BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Repli
     {
         PhasePlan& plan = m_plans[phase];
         plan.expect = GetExpectations(phase);
-        plan.index.assign(size_t(m_peers) * blocks, -1);
         plan.chunksFrom.assign(m_peers, 0);
         plan.firstBlock.assign(m_peers, blocks);
         plan.lastBlock.assign(m_peers, 0);
-        plan.senders.assign(blocks, {});
+        plan.peerStart.assign(m_peers + 1, 0);
+        plan.blockStart.assign(blocks + 1, 0);
+        for (const Expectation& x : plan.expect)
+        {
+            NS_ABORT_MSG_IF(x.peer >= m_peers || x.peer == m_self || x.block >= blocks,
+                            "bad expectation: peer " << x.peer << " block " << x.block);
+            plan.peerStart[x.peer + 1]++;
+            plan.blockStart[x.block + 1]++;
+        }
+        for (uint32_t w = 0; w < m_peers; ++w)
+        {
+            plan.peerStart[w + 1] += plan.peerStart[w];
+        }
+        for (uint32_t b = 0; b < blocks; ++b)
+        {
+            plan.blockStart[b + 1] += plan.blockStart[b];
+        }
+        plan.byPeer.resize(plan.expect.size());
+        plan.senders.resize(plan.expect.size());
+        std::vector<uint32_t> peerFill(plan.peerStart.begin(), plan.peerStart.end() - 1);
+        std::vector<uint32_t> blockFill(plan.blockStart.begin(), plan.blockStart.end() - 1);
         for (size_t e = 0; e < plan.expect.size(); ++e)
         {
             const Expectation& x = plan.expect[e];
-            NS_ABORT_MSG_IF(x.peer >= m_peers || x.peer == m_self || x.block >= blocks,
-                            "bad expectation: peer " << x.peer << " block " << x.block);
-            plan.index[size_t(x.peer) * blocks + x.block] = int32_t(e);
+            NS_ABORT_MSG_IF(peerFill[x.peer] > plan.peerStart[x.peer]
+                                && plan.expect[plan.byPeer[peerFill[x.peer] - 1]].block >= x.block,
+                            "expectations from peer " << x.peer
+                                                      << " not in increasing block order");
+            plan.byPeer[peerFill[x.peer]++] = uint32_t(e);
+            plan.senders[blockFill[x.block]++] = x.peer;
             plan.dataOffset.push_back(plan.floats);
             plan.chunkOffset.push_back(plan.chunks);
             plan.unitOffset.push_back(plan.units);
@@ -83,15 +105,18 @@ BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Repli
             plan.chunksFrom[x.peer] += m_partition->Chunks(x.block);
             plan.firstBlock[x.peer] = std::min(plan.firstBlock[x.peer], x.block);
             plan.lastBlock[x.peer] = std::max(plan.lastBlock[x.peer], x.block);
-            plan.senders[x.block].push_back(x.peer);
         }
+    }
+    m_data.resize(m_plans.size());
+    for (uint32_t phase = 0; phase < m_plans.size(); ++phase)
+    {
+        m_data[phase].resize(m_plans[phase].floats);
     }
     for (auto& slot : m_staging)
     {
         slot.resize(m_plans.size());
         for (uint32_t phase = 0; phase < m_plans.size(); ++phase)
         {
-            slot[phase].data.resize(m_plans[phase].floats);
             slot[phase].seen.resize(m_plans[phase].chunks);
             slot[phase].unitSeen.resize(m_plans[phase].units);
             slot[phase].from.resize(m_peers);
@@ -110,6 +135,16 @@ BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Repli
     NS_ABORT_MSG_IF(m_phaseTimeout.IsZero() && m_peers > 1, "PhaseTimeout not set");
 }
 
+int32_t
+BlockExchangeSync::Find(const PhasePlan& plan, uint32_t peer, uint32_t block)
+{
+    const auto first = plan.byPeer.begin() + plan.peerStart[peer];
+    const auto last = plan.byPeer.begin() + plan.peerStart[peer + 1];
+    const auto it = std::lower_bound(
+        first, last, block, [&plan](uint32_t e, uint32_t b) { return plan.expect[e].block < b; });
+    return it != last && plan.expect[*it].block == block ? int32_t(*it) : -1;
+}
+
 void
 BlockExchangeSync::ResetSlot(uint32_t slot)
 {
@@ -120,6 +155,19 @@ BlockExchangeSync::ResetSlot(uint32_t slot)
         std::fill(s.unitSeen.begin(), s.unitSeen.end(), 0);
         std::fill(s.from.begin(), s.from.end(), 0);
     }
+}
+
+void
+BlockExchangeSync::StageAhead()
+{
+    // Arrival records already sit in this round's slot; only the floats wait here.
+    for (const Ahead& a : m_ahead)
+    {
+        std::memcpy(m_data[a.phase].data() + a.offset, m_aheadData.data() + a.start,
+                    a.count * sizeof(float));
+    }
+    m_ahead.clear();
+    m_aheadData.clear();
 }
 
 void
@@ -151,7 +199,7 @@ const float*
 BlockExchangeSync::ArrivedUnit(uint32_t phase, uint32_t peer, uint32_t block, uint32_t u) const
 {
     const PhasePlan& plan = m_plans[phase];
-    const int32_t e = plan.index[size_t(peer) * m_partition->Blocks() + block];
+    const int32_t e = Find(plan, peer, block);
     if (e < 0)
     {
         return nullptr;
@@ -162,7 +210,7 @@ BlockExchangeSync::ArrivedUnit(uint32_t phase, uint32_t peer, uint32_t block, ui
         return nullptr;
     }
     const dl::Slice unit = m_partition->UnitSlice(block, u);
-    return s.data.data() + plan.dataOffset[e]
+    return m_data[phase].data() + plan.dataOffset[e]
            + (unit.offset - m_partition->BlockSlice(block).offset);
 }
 
@@ -170,8 +218,10 @@ const std::vector<const float*>&
 BlockExchangeSync::ArrivedCopies(uint32_t phase, uint32_t block, uint32_t u)
 {
     m_arrived.clear();
-    for (uint32_t peer : m_plans[phase].senders[block])
+    const PhasePlan& plan = m_plans[phase];
+    for (uint32_t k = plan.blockStart[block]; k < plan.blockStart[block + 1]; ++k)
     {
+        const uint32_t peer = plan.senders[k];
         if (const float* copy = ArrivedUnit(phase, peer, block, u))
         {
             m_arrived.push_back(copy);
@@ -311,6 +361,7 @@ BlockExchangeSync::EndPhase(bool timedOut)
     ResetSlot(m_round % 2);
     m_phase = -1;
     ++m_round;
+    StageAhead();
     m_done();
 }
 
@@ -333,7 +384,7 @@ BlockExchangeSync::Receive(const ModelBlockHeader& h, const float* data)
         return;
     }
     const PhasePlan& plan = m_plans[h.m_phase];
-    const int32_t e = plan.index[size_t(peer) * m_partition->Blocks() + h.m_block];
+    const int32_t e = Find(plan, peer, h.m_block);
     Staging& s = m_staging[h.m_round % 2][h.m_phase];
     if (e < 0 || s.seen[plan.chunkOffset[e] + h.m_chunk])
     {
@@ -341,9 +392,17 @@ BlockExchangeSync::Receive(const ModelBlockHeader& h, const float* data)
         return;
     }
     s.seen[plan.chunkOffset[e] + h.m_chunk] = 1;
-    const uint32_t blockOffset = m_partition->BlockSlice(h.m_block).offset;
-    std::memcpy(s.data.data() + plan.dataOffset[e] + (h.m_offset - blockOffset), data,
-                h.m_count * sizeof(float));
+    const size_t offset
+        = plan.dataOffset[e] + (h.m_offset - m_partition->BlockSlice(h.m_block).offset);
+    if (h.m_round == m_round)
+    {
+        std::memcpy(m_data[h.m_phase].data() + offset, data, h.m_count * sizeof(float));
+    }
+    else
+    {
+        m_ahead.push_back({h.m_phase, offset, m_aheadData.size(), h.m_count});
+        m_aheadData.insert(m_aheadData.end(), data, data + h.m_count);
+    }
     s.unitSeen[plan.unitOffset[e] + m_partition->UnitOfChunk(h.m_chunk)]++;
     s.from[peer]++;
     if (current && int32_t(h.m_phase) == m_phase)

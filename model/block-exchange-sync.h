@@ -28,8 +28,8 @@ namespace ns3
  * last chunk at once. Otherwise the phase ends after PhaseTimeout without an arrival (an idle
  * timeout), except that a peer that has sent nothing of the phase yet is waited for until
  * (phase + 2) timeouts after the exchange began: it may have started late because it waited out
- * a loss of its own. Chunks of the next round are kept (two round slots); chunks of a phase that
- * is over, or more than one round ahead, are dropped and counted.
+ * a loss of its own. Chunks of the next round are kept (set aside, and staged when that round
+ * begins); chunks of a phase that is over, or more than one round ahead, are dropped and counted.
  */
 class BlockExchangeSync : public SyncAlgorithm
 {
@@ -114,31 +114,47 @@ class BlockExchangeSync : public SyncAlgorithm
     /** Where the chunks expected in one phase are staged. */
     struct PhasePlan
     {
-        std::vector<Expectation> expect;  //!< what is expected
-        std::vector<int32_t> index;       //!< [peer * blocks + block] -> expectation, or -1
+        std::vector<Expectation> expect; //!< what is expected
+        // Lookups are by (peer, block) and by block: compressed rows, since a dense peer x block
+        // table per worker is n^3 memory over a job (8 GiB at 1024 workers).
+        std::vector<uint32_t> peerStart;  //!< per peer: first entry of byPeer (n + 1 entries)
+        std::vector<uint32_t> byPeer;     //!< expectations by peer, blocks increasing
+        std::vector<uint32_t> blockStart; //!< per block: first entry of senders (blocks + 1)
+        std::vector<uint32_t> senders;    //!< peers expected to send each block, in expect order
         std::vector<size_t> dataOffset;   //!< per expectation: first float in the staging
         std::vector<size_t> chunkOffset;  //!< per expectation: first chunk record
         std::vector<size_t> unitOffset;   //!< per expectation: first unit record
         std::vector<uint32_t> chunksFrom; //!< per peer: chunks expected in all
         std::vector<uint32_t> firstBlock; //!< per peer: first block expected
         std::vector<uint32_t> lastBlock;  //!< per peer: last block expected
-        std::vector<std::vector<uint32_t>> senders; //!< per block: the peers expected to send it
-        uint32_t peersExpected{0};                  //!< peers with at least one expected block
-        size_t floats{0};                           //!< staging size
-        size_t chunks{0};                           //!< chunk records
-        size_t units{0};                            //!< unit records
+        uint32_t peersExpected{0};        //!< peers with at least one expected block
+        size_t floats{0};                 //!< staging size
+        size_t chunks{0};                 //!< chunk records
+        size_t units{0};                  //!< unit records
     };
 
-    /** Chunks received in one phase of one round. */
+    /** Which chunks arrived in one phase of one round. */
     struct Staging
     {
-        dl::FloatBuffer data;           //!< the floats
         std::vector<uint8_t> seen;      //!< per chunk
         std::vector<uint32_t> unitSeen; //!< chunks seen per unit
         std::vector<uint32_t> from;     //!< chunks seen per peer
     };
 
+    /** A chunk of the next round, set aside until that round is staged. */
+    struct Ahead
+    {
+        uint32_t phase; //!< its phase
+        size_t offset;  //!< where it goes in the phase's staged floats
+        size_t start;   //!< its first float in m_aheadData
+        uint32_t count; //!< its floats
+    };
+
+    /// \return the expectation of \p block from \p peer in \p plan, or -1
+    static int32_t Find(const PhasePlan& plan, uint32_t peer, uint32_t block);
     void ResetSlot(uint32_t slot);
+    /// Stage the chunks of the round that begins now that arrived while it was the next one.
+    void StageAhead();
     void BeginPhase(uint32_t phase);
     void EndPhase(bool timedOut);
     void OnDeadline();
@@ -149,7 +165,12 @@ class BlockExchangeSync : public SyncAlgorithm
     Time m_phaseTimeout;                 //!< idle timeout of a phase
     uint32_t m_peers{0};                 //!< endpoints (workers, and a server if any)
     std::vector<PhasePlan> m_plans;      //!< per phase
-    std::vector<Staging> m_staging[2];   //!< [round parity][phase]
+    std::vector<Staging> m_staging[2];   //!< [round parity][phase]: arrival records
+    std::vector<dl::FloatBuffer> m_data; //!< [phase]: the current round's staged floats
+    std::vector<Ahead> m_ahead;          //!< the next round's chunks, in arrival order
+    std::vector<float> m_aheadData;      //!< their floats (one model copy holds a round's
+                                         //!< staging; the next round's is rarely more than a
+                                         //!< few chunks, so it is not a second copy)
     uint32_t m_round{0};                 //!< the round in progress (or next to start)
     int32_t m_phase{-1};                 //!< the phase in progress, -1 when none
     Time m_exchangeStart;                //!< when this round's exchange began

@@ -14,6 +14,7 @@
 #include "dl-test-utils.h"
 
 #include <cmath>
+#include <list>
 #include <map>
 #include <set>
 #include <tuple>
@@ -360,6 +361,89 @@ class RpsArrivalRateTestCase : public TestCase
 
 /**
  * \ingroup distributed-learning-tests
+ * A chunk of the next round that arrives while a worker is still in the current round is set
+ * aside and used when that round begins. Worker 1 loses all of round 0's broadcast from worker
+ * 0, so it waits in that phase until worker 0's first round-1 scatter chunk settles it: that
+ * chunk arrives a round early. Round 1 then loses nothing, so both replicas must end it equal
+ * to the average of the two local steps, checked number by number.
+ */
+class RpsEarlyChunkTestCase : public TestCase
+{
+  public:
+    RpsEarlyChunkTestCase()
+        : TestCase("RPS uses a chunk of the next round that arrived early")
+    {
+    }
+
+  private:
+    static void OnPhaseEnd(std::vector<bool>* timedOut, uint32_t round, uint8_t phase, uint32_t,
+                           uint32_t, bool t)
+    {
+        if (round == 0 && phase == ModelBlockHeader::BROADCAST)
+        {
+            timedOut->push_back(t);
+        }
+    }
+
+    void DoRun() override
+    {
+        const uint32_t n = 2;
+        Ptr<TrainingJob> job = SmallJob(n, 1, 64); // 2 rounds per epoch: 2 rounds
+        FabricJob helper;
+        // Longer than worker 0's compute step: worker 1 is still waiting when round 1 begins.
+        helper.training.SetSyncAttribute("PhaseTimeout", TimeValue(MilliSeconds(50)));
+        helper.Install(job);
+        NS_TEST_ASSERT_MSG_EQ(job->GetTotalRounds(), 2u, "two rounds");
+        auto partition = helper.training.GetPartition();
+        const uint32_t k = partition->Chunks(0);
+        NS_TEST_ASSERT_MSG_EQ(k, 4u, "chunks per block");
+        // Worker 1 receives k scatter chunks and a marker, then k broadcast chunks and a marker.
+        Ptr<ReceiveListErrorModel> em = CreateObject<ReceiveListErrorModel>();
+        std::list<uint32_t> broadcast;
+        for (uint32_t i = k + 1; i < 2 * (k + 1); ++i)
+        {
+            broadcast.push_back(i);
+        }
+        em->SetList(broadcast);
+        helper.fabric.GetHostDevices().Get(1)->SetAttribute("ReceiveErrorModel", PointerValue(em));
+        std::vector<bool> timedOut;
+        helper.GetWorkers()[1]->GetSync()->TraceConnectWithoutContext(
+            "PhaseEnd", MakeBoundCallback(&OnPhaseEnd, &timedOut));
+        History history;
+        RecordRounds(helper.training, &history);
+        Simulator::Run();
+        Simulator::Destroy();
+        NS_TEST_ASSERT_MSG_EQ(timedOut.size(), 1u, "worker 1 ended round 0's broadcast");
+        NS_TEST_ASSERT_MSG_EQ(timedOut[0], false, "settled by the early chunk, not the timeout");
+
+        // Each worker's round-1 local step, from its parameters after round 0.
+        Ptr<TrainingJob> ref = SmallJob(n, 1, 64);
+        std::vector<dl::FloatBuffer> v;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            auto rep = ref->MakeReplica(i);
+            rep->LocalStep(16, ref->GetLearningRate(0));
+            rep->Params().FromHost(history[0][i]);
+            rep->LocalStep(16, ref->GetLearningRate(1));
+            v.push_back(rep->Params().ToHost());
+        }
+        NS_TEST_ASSERT_MSG_GT(MaxAbsDiff(history[0][0], history[0][1]), 0.0,
+                              "round 0 left the replicas apart");
+        dl::FloatBuffer expect(partition->ParamCount());
+        for (size_t x = 0; x < expect.size(); ++x)
+        {
+            expect[x] = float((double(v[0][x]) + double(v[1][x])) / 2);
+        }
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            NS_TEST_ASSERT_MSG_LT(MaxAbsDiff(history[1][i], expect), 1e-6,
+                                  "worker " << i << " after round 1");
+        }
+    }
+};
+
+/**
+ * \ingroup distributed-learning-tests
  * The RPS suite.
  */
 class RpsSyncTestSuite : public TestSuite
@@ -379,6 +463,7 @@ class RpsSyncTestSuite : public TestSuite
         AddTestCase(new RpsLosslessTestCase("ring-allreduce", "", 0.01), dlcompat::QUICK);
         AddTestCase(new RpsLosslessTestCase("ps", "tcp", 0.01), dlcompat::QUICK);
         AddTestCase(new DriftTestCase, dlcompat::QUICK);
+        AddTestCase(new RpsEarlyChunkTestCase, dlcompat::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::PACKET), dlcompat::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::BLOCK), dlcompat::QUICK);
         AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::PACKET), dlcompat::QUICK);

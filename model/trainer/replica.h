@@ -44,7 +44,10 @@ class Replica
     /** Apply an SGD step with Gradient() (the local one, or an average written into it). */
     void ApplyGradient(float lr);
 
-    /** ComputeGradient then ApplyGradient: the local step x <- x - lr * m. */
+    /**
+     * The local step x <- x - lr * m: ComputeGradient then ApplyGradient, with the gradient in
+     * the backend's lane scratch (Gradient() is neither used nor changed).
+     */
     double LocalStep(int batchSize, float lr);
 
     /** \return the parameters, in the backend's memory */
@@ -59,11 +62,11 @@ class Replica
         return *m_params;
     }
 
-    /** \return the last computed (or exchanged) gradient, in the backend's memory */
-    FlatVector& Gradient()
-    {
-        return *m_grad;
-    }
+    /**
+     * \return the last computed (or exchanged) gradient, in the backend's memory (made at the
+     *         first use: algorithms that only take local steps never need one)
+     */
+    FlatVector& Gradient();
 
     /** \return the number of samples in this replica's shard */
     size_t ShardSize() const
@@ -72,9 +75,14 @@ class Replica
     }
 
   private:
+    /// Draw the next minibatch; its gradient into \p grad. \return the mean minibatch loss
+    double GradientInto(FlatVector& grad, int batchSize);
+    /// An SGD step with \p grad.
+    void StepWith(const FlatVector& grad, float lr);
+
     TrainerBackend& m_backend;              //!< compute
     std::unique_ptr<FlatVector> m_params;   //!< flat parameters
-    std::unique_ptr<FlatVector> m_grad;     //!< flat gradient
+    std::unique_ptr<FlatVector> m_grad;     //!< flat gradient (made at first use)
     std::unique_ptr<FlatVector> m_velocity; //!< SGD momentum
     float m_momentum;                       //!< heavy-ball coefficient
     float m_weightDecay;                    //!< L2 coefficient

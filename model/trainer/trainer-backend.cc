@@ -21,7 +21,26 @@ CpuBackend::Model()
 }
 
 unsigned
-CpuBackend::SetLanes(unsigned lanes)
+TrainerBackend::SetLanes(unsigned lanes)
+{
+    const unsigned served = DoSetLanes(lanes);
+    m_laneGradients.resize(served);
+    return served;
+}
+
+FlatVector&
+TrainerBackend::LaneGradient()
+{
+    std::unique_ptr<FlatVector>& g = m_laneGradients.at(ThreadPool::CurrentLane());
+    if (!g)
+    {
+        g = NewVector(ParamCount()); // by the lane's own thread: no other thread touches it
+    }
+    return *g;
+}
+
+unsigned
+CpuBackend::DoSetLanes(unsigned lanes)
 {
     while (m_models.size() < lanes)
     {

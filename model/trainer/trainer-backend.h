@@ -68,11 +68,26 @@ class TrainerBackend
      * \return the lanes the backend will serve: \p lanes, or 1 if it is not thread-safe (the
      *         caller then runs everything on one thread)
      */
-    virtual unsigned SetLanes(unsigned lanes)
+    unsigned SetLanes(unsigned lanes);
+
+    /**
+     * \return a ParamCount()-float vector of the calling thread's lane, for a gradient that is
+     *         used at once (a local SGD step): replicas that never exchange gradients need no
+     *         gradient vector of their own
+     */
+    FlatVector& LaneGradient();
+
+  protected:
+    /** \return the lanes served, given \p lanes wanted (default: one; the backend is not
+     *          thread-safe) */
+    virtual unsigned DoSetLanes(unsigned lanes)
     {
         (void)lanes;
         return 1;
     }
+
+  private:
+    std::vector<std::unique_ptr<FlatVector>> m_laneGradients{1}; //!< per lane, made at first use
 };
 
 /**
@@ -95,7 +110,9 @@ class CpuBackend : public TrainerBackend
     void SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
                  float momentum, float weightDecay) override;
     EvalResult Evaluate(const float* params, const Dataset& data) override;
-    unsigned SetLanes(unsigned lanes) override;
+
+  protected:
+    unsigned DoSetLanes(unsigned lanes) override;
 
   private:
     /// \return the model (scratch) of the calling thread's lane
