@@ -54,6 +54,7 @@ def build(bld):
 
     if bld.env.ENABLE_EXAMPLES:
         examples = [('dl-train', []), ('dl-minimal', []), ('dl-two-jobs', ['flow-monitor']),
+                    ('dl-colocation', []),
                     ('dl-custom-network', ['csma', 'wifi', 'mobility', 'point-to-point-layout'])]
         for name, needs in examples:
             if all('ns3-' + m in enabled for m in needs):

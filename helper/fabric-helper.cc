@@ -12,6 +12,7 @@
 
 #include <limits>
 #include <map>
+#include <set>
 
 namespace ns3
 {
@@ -351,7 +352,36 @@ FabricHelper::AssignIpv4Addresses(Ipv4AddressHelper address)
     host.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize",
                           QueueSizeValue(QueueSize(HOST_QUEUE_DISC_SIZE)));
     host.Install(m_hostDevices);
+    if (m_switchQueueDisc)
+    {
+        m_switchQueueDisc->Install(GetSwitchDevices());
+    }
     PopulateFabricRoutes();
+}
+
+void
+FabricHelper::SetSwitchQueueDisc(const TrafficControlHelper& tch)
+{
+    m_switchQueueDisc = tch;
+}
+
+NetDeviceContainer
+FabricHelper::GetSwitchDevices() const
+{
+    std::set<uint32_t> switches;
+    for (auto it = m_switches.Begin(); it != m_switches.End(); ++it)
+    {
+        switches.insert((*it)->GetId());
+    }
+    NetDeviceContainer ports;
+    for (auto it = m_devices.Begin(); it != m_devices.End(); ++it)
+    {
+        if (switches.count((*it)->GetNode()->GetId()))
+        {
+            ports.Add(*it);
+        }
+    }
+    return ports;
 }
 
 int64_t

@@ -14,7 +14,9 @@
 #include "ns3/object-factory.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/queue-size.h"
+#include "ns3/traffic-control-helper.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -149,6 +151,18 @@ class FabricHelper
         return m_linkDelay * int64_t(m_maxHops);
     }
 
+    /**
+     * Put \p tch's queue discs on every switch port (AssignIpv4Addresses installs them). By
+     * default switch ports have none, only their DropTail device queue (SetQueueSize). With a
+     * queue disc (e.g. a PrioQueueDisc that serves one class first), make the device queue
+     * small (SetQueueSize("2p")), so that packets wait, and are classified and dropped, in the
+     * queue disc.
+     */
+    void SetSwitchQueueDisc(const TrafficControlHelper& tch);
+
+    /** \return every switch port (the devices of the fabric that are not host NICs) */
+    NetDeviceContainer GetSwitchDevices() const;
+
     /** Write a pcap file per host NIC (\p allDevices: per device of the fabric). */
     void EnablePcap(const std::string& prefix, bool allDevices = false);
     /** Write one ASCII trace of the host NICs (\p allDevices: of every device). */
@@ -183,6 +197,7 @@ class FabricHelper
     NodeContainer m_switches;                  //!< switch nodes
     NetDeviceContainer m_devices;              //!< all devices, link by link
     NetDeviceContainer m_hostDevices;          //!< each host's NIC
+    std::optional<TrafficControlHelper> m_switchQueueDisc; //!< for switch ports, if set
 };
 
 } // namespace ns3

@@ -3,6 +3,8 @@
  */
 #include "block-transport.h"
 
+#include "ns3-compat.h"
+
 #include "job-tag.h"
 
 #include "ns3/log.h"
@@ -28,6 +30,13 @@ BlockTransport::GetTypeId()
               .AddAttribute("Port", "UDP port the workers exchange model blocks on.",
                             UintegerValue(9000), MakeUintegerAccessor(&BlockTransport::m_port),
                             MakeUintegerChecker<uint16_t>(1))
+              .AddAttribute(
+                  "Tos",
+                  "IPv4 type-of-service byte of this transport's packets (DSCP << 2): lets "
+                  "switches "
+                  "classify the job's traffic, e.g. 0x20 (DSCP CS1) for a droppable class.",
+                  UintegerValue(0), MakeUintegerAccessor(&BlockTransport::m_tos),
+                  MakeUintegerChecker<uint8_t>())
               .AddTraceSource("Tx", "A model-block packet was sent.",
                               MakeTraceSourceAccessor(&BlockTransport::m_txTrace),
                               "ns3::Packet::TracedCallback")
@@ -71,10 +80,13 @@ BlockTransport::Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Addre
     m_peers.clear();
     for (const Ipv4Address& a : peers)
     {
-        m_peers.emplace_back(a, m_port);
+        InetSocketAddress peer(a, m_port);
+        dlcompat::SetAddressTos(peer, m_tos);
+        m_peers.push_back(peer);
     }
     m_rxFloats.resize(partition->FloatsPerChunk());
     m_socket = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+    m_socket->SetIpTos(m_tos);
     NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
                     "node " << node->GetId() << ": cannot bind UDP port " << m_port
                             << " (another job on this node uses it? give each job its own port)");

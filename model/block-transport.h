@@ -151,6 +151,7 @@ class BlockTransport : public Object
     void Reject(Ptr<const Packet> packet, DropReason reason);
 
     uint16_t m_port;                                       //!< UDP port on every worker
+    uint8_t m_tos{0};                                      //!< IPv4 ToS of the job's packets
     uint32_t m_self{0};                                    //!< this worker
     uint64_t m_job{0};                                     //!< job id for the JobTag
     Ptr<Socket> m_socket;                                  //!< the UDP socket

@@ -11,6 +11,7 @@
 #include "ns3/arp-cache.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
+#include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-routing-protocol.h"
@@ -126,6 +127,35 @@ PopulateNeighborCache(const NetDeviceContainer& devices)
         }
     }
 #endif
+}
+
+/// \cond
+template<typename A>
+auto
+SetAddressTosIfAny(A& address, uint8_t tos, int) -> decltype(address.SetTos(tos), void())
+{
+    address.SetTos(tos);
+}
+
+template<typename A>
+void
+SetAddressTosIfAny(A&, uint8_t, long)
+{
+}
+
+/// \endcond
+
+/**
+ * Older releases (3.35, 3.37) take a UDP datagram's ToS from the InetSocketAddress it is sent
+ * to, newer ones only from the socket (Socket::SetIpTos): set it on the address where it has
+ * one. Detected, not keyed on the release number.
+ * \param address the destination
+ * \param tos the IPv4 type-of-service byte
+ */
+inline void
+SetAddressTos(InetSocketAddress& address, uint8_t tos)
+{
+    SetAddressTosIfAny(address, tos, 0);
 }
 
 } // namespace dlcompat

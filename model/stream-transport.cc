@@ -37,6 +37,13 @@ StreamTransport::GetTypeId()
               .AddAttribute("Port", "TCP port every endpoint listens on.", UintegerValue(9001),
                             MakeUintegerAccessor(&StreamTransport::m_port),
                             MakeUintegerChecker<uint16_t>(1))
+              .AddAttribute(
+                  "Tos",
+                  "IPv4 type-of-service byte of this transport's packets (DSCP << 2): lets "
+                  "switches "
+                  "classify the job's traffic, e.g. 0x20 (DSCP CS1) for a droppable class.",
+                  UintegerValue(0), MakeUintegerAccessor(&StreamTransport::m_tos),
+                  MakeUintegerChecker<uint8_t>())
               .AddAttribute("SocketType",
                             "TCP congestion control of this transport's sockets (a subclass of "
                             "ns3::TcpCongestionOps). Other sockets on the node keep theirs.",
@@ -100,6 +107,7 @@ StreamTransport::CreateTcpSocket() const
     // option every data segment carries. One byte more and IPv4 fragments every segment; once
     // the 16-bit IP identification wraps, a stale fragment left by a loss can be reassembled
     // into a new datagram: silently wrong bytes in the stream.
+    socket->SetIpTos(m_tos);
     socket->SetAttribute("SegmentSize", UintegerValue(m_effectiveSegment));
     socket->SetAttribute("MinRto", TimeValue(m_minRto));
     socket->SetAttribute("ConnTimeout", TimeValue(m_minRto));
@@ -255,6 +263,7 @@ StreamTransport::Accepted(Ptr<Socket> socket, const Address& from)
 {
     NS_LOG_FUNCTION(this << socket << from);
     m_in[socket] = BlockStreamReader{};
+    socket->SetIpTos(m_tos); // its ACKs belong to the job's class too
     socket->SetRecvCallback(MakeCallback(&StreamTransport::HandleRead, this));
 }
 

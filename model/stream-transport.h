@@ -113,6 +113,7 @@ class StreamTransport : public Object
                        Ptr<const TcpSocketBase> s);
 
     uint16_t m_port;                               //!< TCP port on every endpoint
+    uint8_t m_tos{0};                              //!< IPv4 ToS of the job's segments
     TypeId m_socketType;                           //!< congestion control
     Time m_minRto;                                 //!< minimum RTO (and SYN retry timeout)
     Time m_delAckTimeout;                          //!< delayed-ACK timeout

@@ -36,4 +36,23 @@ check "unknown network: one clear line" "[ \$? -ne 0 ] && [ \$(wc -l < $tmp/bad.
 check "dl-two-jobs runs" "[ \$? -eq 0 ] && [ -s $tmp/two/job-a.csv ] && [ -s $tmp/two/job-b.csv ]"
 check "dl-two-jobs: two algorithms" "[ \"\$(tail -1 $tmp/two/job-a.csv | cut -d, -f1)\" = rps ] && [ \"\$(tail -1 $tmp/two/job-b.csv | cut -d, -f1)\" = allreduce ]"
 check "dl-two-jobs: FlowMonitor saw the flows" "grep -q '<Flow flowId' $tmp/two/flows.xml"
+# dl-colocation at a tiny scale: every mode writes its summary; bad input writes none.
+tiny=(--workers=4 --webHosts=4 --hostsPerLeaf=4 --spines=2 --trainSubset=2048 --epochs=0.25
+      --testSubset=200 --evalEvery=4 --load=0.3 --webDuration=20ms)
+summary='mode,load,web_flows,fct_p50_s,fct_p99_s,fct_p99_small_s,learning_arrival_rate,final_train_loss,final_test_accuracy,sim_time_s'
+for mode in reliable rps rps-droppable none; do
+    "$bin/dl-colocation" "${tiny[@]}" --mode=$mode --output="$tmp/col-$mode" >"$tmp/col-$mode.out" 2>&1
+    check "dl-colocation --mode=$mode writes its summary" \
+        "[ \$? -eq 0 ] && head -1 $tmp/col-$mode/summary.csv | grep -q '^$summary' && [ \$(rows $tmp/col-$mode/summary.csv) -eq 1 ] && [ \$(rows $tmp/col-$mode/flows.csv) -ge 1 ]"
+done
+check "dl-colocation: the job trains beside the web (rps)" "[ \$(rows $tmp/col-rps/training.csv) -ge 1 ]"
+check "dl-colocation: same seed, same web flows (rps, rps-droppable)" \
+    "[ \"\$(head -3 $tmp/col-rps/flows.csv | cut -d, -f3-8)\" = \"\$(head -3 $tmp/col-rps-droppable/flows.csv | cut -d, -f3-8)\" ]"
+printf '1000 0.5\n500 1.0\n' >"$tmp/decreasing.cdf"
+printf '1000 0.5\n5000 0.9\n' >"$tmp/short.cdf"
+for bad in "--mode=lossless" "--load=1.5" "--load=0" "--flowCdf=$tmp/decreasing.cdf" "--flowCdf=$tmp/short.cdf" "--flowCdf=$tmp/missing.cdf"; do
+    "$bin/dl-colocation" "${tiny[@]}" $bad --output="$tmp/col-bad" >/dev/null 2>"$tmp/col-bad.err"
+    check "dl-colocation $bad: one clear line, no summary" \
+        "[ \$? -ne 0 ] && [ \$(wc -l < $tmp/col-bad.err) -eq 1 ] && [ ! -e $tmp/col-bad/summary.csv ]"
+done
 exit $fail

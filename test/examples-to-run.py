@@ -10,6 +10,12 @@ cpp_examples = [
     ("dl-custom-network --network=wifi --output=dl-custom-network-wifi.csv", "True", "False"),
     ("dl-two-jobs", "True", "False"),
     (
+        "dl-colocation --workers=4 --webHosts=4 --hostsPerLeaf=4 --spines=2 --trainSubset=2048"
+        " --epochs=0.25 --testSubset=200 --webDuration=20ms --output=dl-colocation",
+        "True",
+        "False",
+    ),
+    (
         "dl-train --dataset=synthetic --trainSubset=512 --testSubset=256 --workers=4 --epochs=1"
         " --output=dl-train.csv --progress=false",
         "True",

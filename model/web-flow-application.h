@@ -1,0 +1,47 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef WEB_FLOW_APPLICATION_H
+#define WEB_FLOW_APPLICATION_H
+
+#include "ns3/application.h"
+#include "ns3/nstime.h"
+#include "ns3/socket.h"
+
+namespace ns3
+{
+
+/**
+ * \ingroup distributed-learning
+ * What the two ends of the latency-sensitive request/response traffic share: the port and the
+ * TCP settings of their sockets. A request is REQUEST_SIZE bytes, the response size the client
+ * asks for (big-endian); the server answers with that many bytes and closes.
+ */
+class WebFlowApplication : public Application
+{
+  public:
+    /** Bytes of a request: the response size, big-endian. */
+    static constexpr uint32_t REQUEST_SIZE = 8;
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    WebFlowApplication();
+    ~WebFlowApplication() override;
+
+  protected:
+    /** \return a TCP socket on this node with this application's settings */
+    Ptr<Socket> CreateSocket() const;
+
+    uint16_t m_port;        //!< the servers' port
+    uint32_t m_segmentSize; //!< TCP payload per segment
+    Time m_minRto;          //!< minimum retransmission timeout
+    Time m_delAckTimeout;   //!< delayed-ACK timeout
+};
+
+} // namespace ns3
+
+#endif // WEB_FLOW_APPLICATION_H
