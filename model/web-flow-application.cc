@@ -3,6 +3,7 @@
  */
 #include "web-flow-application.h"
 
+#include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
@@ -54,6 +55,7 @@ WebFlowApplication::CreateSocket() const
     socket->SetAttribute("MinRto", TimeValue(m_minRto));
     socket->SetAttribute("ConnTimeout", TimeValue(m_minRto));
     socket->SetAttribute("DelAckTimeout", TimeValue(m_delAckTimeout));
+    socket->SetAttribute("MaxSegLifetime", DoubleValue(m_msl.GetSeconds()));
     return socket;
 }
 

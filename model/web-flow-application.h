@@ -40,6 +40,7 @@ class WebFlowApplication : public Application
     uint32_t m_segmentSize; //!< TCP payload per segment
     Time m_minRto;          //!< minimum retransmission timeout
     Time m_delAckTimeout;   //!< delayed-ACK timeout
+    Time m_msl;             //!< maximum segment lifetime (TIME_WAIT is twice it)
 };
 
 } // namespace ns3

@@ -21,6 +21,8 @@ import tempfile
 build, src = (os.path.abspath(a) for a in sys.argv[1:3])
 tmp = tempfile.mkdtemp(prefix="doc-commands-")
 dl_train = os.path.join(build, "dl-train")
+COLOCATION_SMALL = ["--workers=4", "--webHosts=4", "--hostsPerLeaf=4", "--spines=2",
+                    "--trainSubset=2048", "--testSubset=200", "--epochs=0.25"]
 SMALL = ["--epochs=0.01", "--testSubset=200", "--trainSubset=3200", "--progress=false"]
 SWEEP = os.path.join(tmp, "sweep")
 
@@ -83,6 +85,9 @@ def plan(cmd):
         return [dl_train] + argv[1:] + SMALL + [f"--output={tmp}/dl-train.csv"], env
     if prog == "build/dl-bench":
         return [os.path.join(build, "dl-bench")] + argv[1:] + ["--seconds=0.02"], env
+    if prog == "build/dl-colocation":
+        return ([os.path.join(build, "dl-colocation")] + argv[1:] + COLOCATION_SMALL
+                + [f"--output={tmp}/colocation-run"], env)
     if prog.startswith("build/"):
         return [os.path.join(build, prog[len("build/"):])] + argv[1:], env
     env["DL_BUILD_DIR"] = build
@@ -101,6 +106,9 @@ def plan(cmd):
     if prog == "scripts/reproduce-paper":
         env.update(EPOCHS="1", EXTRA="--trainSubset 1600 --testSubset 200")
         return [script, os.path.join(tmp, "paper")], env
+    if prog == "scripts/reproduce-colocation":
+        env.update(EPOCHS="0.25", LOADS="0.3", EXTRA=" ".join(COLOCATION_SMALL))
+        return [script, os.path.join(tmp, "colocation")], env
     if prog == "scripts/study-penalty":
         env.update(SEEDS="2", ROUNDS="2")
         return [script, os.path.join(tmp, "penalty")], env
