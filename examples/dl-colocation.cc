@@ -13,8 +13,9 @@
 //   none           the web traffic alone: the reference
 //
 // Learning loss is not set by an error model: it comes from congestion and is measured.
-// Web flows arrive while the job trains (for none: for --webDuration). Writes flows.csv (one
-// row per web flow), training.csv (dl-train's columns) and summary.csv (one row) in --output.
+// Web flows arrive while the job trains, for at most --webDuration (none: that long). Writes
+// flows.csv (one row per web flow), training.csv (dl-train's columns) and summary.csv (one row) in
+// --output.
 //
 //   ./dl-colocation --mode=rps-droppable --load=0.4 --output=results/colocation/rps-droppable-0.4
 
@@ -79,35 +80,50 @@ OnPhaseEnd(Arrivals* a, uint32_t, uint8_t, uint32_t expected, uint32_t arrived, 
     a->arrived += arrived;
 }
 
-/// Stop the web clients once the job's last round is over; then stop when the flows are done.
-void
-Watch(Ptr<RoundMonitor> monitor, Ptr<TrainingJob> job, std::vector<Ptr<WebFlowClient>> all,
-      Time drainLimit, Time* trainingEnd)
+/// What a run waits for: the job's last round, the end of web arrivals, the open flows.
+struct Progress
 {
-    if (monitor && monitor->GetRoundsCompleted() < job->GetTotalRounds())
+    Ptr<RoundMonitor> monitor;               //!< the job's (null: no job)
+    Ptr<TrainingJob> job;                    //!< the job (null: none)
+    std::vector<Ptr<WebFlowClient>> clients; //!< the web clients
+    Time webLimit;                           //!< web flows arrive until then at the latest
+    Time drain;                              //!< open flows may run on this long after both
+    Time trainingEnd;                        //!< when the job's last round ended
+    Time arrivalsEnd;                        //!< when web arrivals stopped
+};
+
+/// Web flows arrive while the job trains, up to the web limit; the run ends when the job is
+/// done and the flows are complete (or the drain time is up).
+void
+Watch(Progress* p)
+{
+    const bool trained
+        = !p->monitor || p->monitor->GetRoundsCompleted() >= p->job->GetTotalRounds();
+    if (p->monitor && trained && p->trainingEnd.IsZero())
     {
-        Simulator::Schedule(MicroSeconds(100), &Watch, monitor, job, all, drainLimit, trainingEnd);
-        return;
+        p->trainingEnd = Simulator::Now();
     }
-    if (trainingEnd->IsZero())
+    if (p->arrivalsEnd.IsZero() && (Simulator::Now() >= p->webLimit || (p->monitor && trained)))
     {
-        *trainingEnd = Simulator::Now();
-        for (const Ptr<WebFlowClient>& c : all)
+        p->arrivalsEnd = Simulator::Now();
+        for (const Ptr<WebFlowClient>& c : p->clients)
         {
             c->StopArrivals();
         }
     }
     bool open = false;
-    for (const Ptr<WebFlowClient>& c : all)
+    for (const Ptr<WebFlowClient>& c : p->clients)
     {
         for (const WebFlowClient::Flow& f : c->GetFlows())
         {
             open |= !f.complete;
         }
     }
-    if (open && Simulator::Now() < *trainingEnd + drainLimit)
+    const bool arriving = p->arrivalsEnd.IsZero();
+    const Time settled = std::max(p->trainingEnd, p->arrivalsEnd);
+    if (!trained || arriving || (open && Simulator::Now() < settled + p->drain))
     {
-        Simulator::Schedule(MicroSeconds(100), &Watch, nullptr, job, all, drainLimit, trainingEnd);
+        Simulator::Schedule(MicroSeconds(100), &Watch, p);
         return;
     }
     Simulator::Stop();
@@ -128,7 +144,7 @@ main(int argc, char* argv[])
     std::string linkDelay = "5us";
     uint32_t portBuffer = 200;
     std::string flowCdf;
-    std::string webDuration = "0.5s";
+    std::string webDuration = "1s";
     std::string drain = "2s";
     uint64_t seed = 1;
     std::string output = "results/colocation";
@@ -152,7 +168,9 @@ main(int argc, char* argv[])
                  portBuffer);
     cmd.AddValue("flowCdf",
                  "flow-size CDF file, 'bytes probability' per line (default: web-search)", flowCdf);
-    cmd.AddValue("webDuration", "mode none: how long web flows arrive", webDuration);
+    cmd.AddValue("webDuration",
+                 "web flows arrive while the job trains, for at most this long (none: this long)",
+                 webDuration);
     cmd.AddValue("drain", "how long open web flows may run on after the last arrival", drain);
     cmd.AddValue("model", "softmax | mlp | cnn", cfg.model);
     cmd.AddValue("epochs", "training epochs", cfg.epochs);
@@ -275,16 +293,8 @@ main(int argc, char* argv[])
     stream += fabric.AssignStreams(stream);
     web.AssignStreams(stream);
 
-    Time trainingEnd;
-    if (training)
-    {
-        Simulator::ScheduleNow(&Watch, monitor, job, clients, Time(drain), &trainingEnd);
-    }
-    else
-    {
-        Simulator::Schedule(Time(webDuration), &Watch, nullptr, job, clients, Time(drain),
-                            &trainingEnd);
-    }
+    Progress progress{monitor, job, clients, Time(webDuration), Time(drain)};
+    Simulator::ScheduleNow(&Watch, &progress);
     Simulator::Run();
 
     // Flows, one row each; FCT percentiles over the completed ones.
@@ -333,7 +343,7 @@ main(int argc, char* argv[])
     }
     double finalLoss = std::nan("");
     double finalAccuracy = std::nan("");
-    double simTime = trainingEnd.GetSeconds();
+    const double simTime = (training ? progress.trainingEnd : progress.arrivalsEnd).GetSeconds();
     if (training)
     {
         if (!monitor->WriteCsv(output + "/training.csv") || monitor->GetRows().empty())
@@ -353,14 +363,15 @@ main(int argc, char* argv[])
         std::ofstream out(summaryPath + ".tmp");
         out << "mode,load,web_flows,fct_p50_s,fct_p99_s,fct_p99_small_s,learning_arrival_rate,"
                "final_train_loss,final_test_accuracy,sim_time_s,web_flows_incomplete,"
-               "slowdown_p50,slowdown_p99,flow_cdf,seed\n";
+               "slowdown_p50,slowdown_p99,web_window_s,flow_cdf,seed\n";
         char line[512];
         std::snprintf(line, sizeof(line),
-                      "%s,%g,%zu,%.9f,%.9f,%.9f,%.6f,%.6f,%.6f,%.6f,%u,%.4f,%.4f,%s,%llu\n",
+                      "%s,%g,%zu,%.9f,%.9f,%.9f,%.6f,%.6f,%.6f,%.6f,%u,%.4f,%.4f,%.6f,%s,%llu\n",
                       mode.c_str(), load, flows.size(), Quantile(fct, 0.5), Quantile(fct, 0.99),
                       Quantile(fctSmall, 0.99), arrival, finalLoss, finalAccuracy, simTime,
                       incomplete, Quantile(slowdown, 0.5), Quantile(slowdown, 0.99),
-                      sizes->GetName().c_str(), (unsigned long long)seed);
+                      progress.arrivalsEnd.GetSeconds(), sizes->GetName().c_str(),
+                      (unsigned long long)seed);
         out << line;
         out.close();
         if (!out || std::rename((summaryPath + ".tmp").c_str(), summaryPath.c_str()) != 0)
