@@ -114,10 +114,7 @@ Watch(Progress* p)
     bool open = false;
     for (const Ptr<WebFlowClient>& c : p->clients)
     {
-        for (const WebFlowClient::Flow& f : c->GetFlows())
-        {
-            open |= !f.complete;
-        }
+        open |= c->GetOpenFlows() > 0;
     }
     const bool arriving = p->arrivalsEnd.IsZero();
     const Time settled = std::max(p->trainingEnd, p->arrivalsEnd);
@@ -146,6 +143,7 @@ main(int argc, char* argv[])
     std::string flowCdf;
     std::string webDuration = "1s";
     std::string drain = "2s";
+    std::string deadline = "60s";
     uint64_t seed = 1;
     std::string output = "results/colocation";
     TrainingConfig cfg;
@@ -172,12 +170,16 @@ main(int argc, char* argv[])
                  "web flows arrive while the job trains, for at most this long (none: this long)",
                  webDuration);
     cmd.AddValue("drain", "how long open web flows may run on after the last arrival", drain);
+    cmd.AddValue("deadline", "simulated time by which training must end (else: an error)",
+                 deadline);
     cmd.AddValue("model", "softmax | mlp | cnn", cfg.model);
     cmd.AddValue("epochs", "training epochs", cfg.epochs);
     cmd.AddValue("trainSubset", "use the first N training samples (0: all)", cfg.trainSubset);
     cmd.AddValue("testSubset", "test images per results row (0: all)", cfg.testSubset);
     cmd.AddValue("evalEvery", "rounds between training results rows", evalEvery);
     cmd.AddValue("seed", "seed of the network and the trainer", seed);
+    cmd.AddValue("threads", "threads for local steps and evaluations (0: one per core)",
+                 cfg.threads);
     cmd.AddValue("output", "folder for flows.csv, training.csv and summary.csv", output);
     cmd.Parse(argc, argv);
 
@@ -266,6 +268,8 @@ main(int argc, char* argv[])
             learning.SetTransportAttribute("Tos", UintegerValue(0x20)); // DSCP CS1
         }
         learning.Install(workerNodes, job);
+        // The monitor arms its deadline when it is created.
+        Config::SetDefault("ns3::RoundMonitor::Deadline", TimeValue(Time(deadline)));
         monitor = learning.CreateMonitor();
         monitor->SetAttribute("EvalEvery", UintegerValue(evalEvery));
         monitor->SetAttribute("StopWhenDone", BooleanValue(false)); // the web flows drain
@@ -346,9 +350,14 @@ main(int argc, char* argv[])
     const double simTime = (training ? progress.trainingEnd : progress.arrivalsEnd).GetSeconds();
     if (training)
     {
+        if (!monitor->GetIncomplete().empty() || !monitor->GetDivergence().empty())
+        {
+            Fail("the training did not complete: " + monitor->GetIncomplete()
+                 + monitor->GetDivergence());
+        }
         if (!monitor->WriteCsv(output + "/training.csv") || monitor->GetRows().empty())
         {
-            Fail("the training did not complete (" + output + "/training.csv)");
+            Fail("cannot write " + output + "/training.csv");
         }
         finalLoss = monitor->GetRows().back().trainLoss;
         finalAccuracy = monitor->GetRows().back().testAccuracy;

@@ -228,6 +228,10 @@ StreamTransport::Flush(Ptr<Socket> socket, uint32_t)
                 break;
             }
         }
+        if (m_closing && out.bytes.empty())
+        {
+            socket->Close(); // the last queued bytes are in TCP's hands (Close)
+        }
     }
 }
 
@@ -286,9 +290,17 @@ void
 StreamTransport::Close()
 {
     NS_LOG_FUNCTION(this);
+    // Messages still queued here (the socket's buffer was full) are part of what this endpoint
+    // sent: a connection closes once they are all handed to TCP (Flush), which sends them before
+    // its FIN. Closing at once lost them, and a ring whose first worker to finish still owed
+    // its successor the last blocks waited for ever (seen under web traffic, dl-colocation).
+    m_closing = true;
     for (auto& [dst, out] : m_out)
     {
-        out.socket->Close();
+        if (out.bytes.empty())
+        {
+            out.socket->Close();
+        }
     }
     for (auto& [socket, in] : m_in)
     {

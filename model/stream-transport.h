@@ -86,7 +86,10 @@ class StreamTransport : public Object
         return m_segments;
     }
 
-    /** Close every socket. */
+    /**
+     * Close every socket: at once where nothing is queued, otherwise once the queued messages are
+     * handed to TCP (which delivers them before its FIN).
+     */
     void Close();
 
   protected:
@@ -114,6 +117,7 @@ class StreamTransport : public Object
 
     uint16_t m_port;                               //!< TCP port on every endpoint
     uint8_t m_tos{0};                              //!< IPv4 ToS of the job's segments
+    bool m_closing{false};                         //!< Close was called
     TypeId m_socketType;                           //!< congestion control
     Time m_minRto;                                 //!< minimum RTO (and SYN retry timeout)
     Time m_delAckTimeout;                          //!< delayed-ACK timeout

@@ -71,6 +71,12 @@ class WebFlowClient : public WebFlowApplication
      */
     void StopArrivals();
 
+    /** \return flows started and neither complete nor failed to connect */
+    size_t GetOpenFlows() const
+    {
+        return m_open.size();
+    }
+
     /** \return every flow started, complete or not, in arrival order */
     const std::vector<Flow>& GetFlows() const
     {
