@@ -150,6 +150,10 @@ void
 LearningWorker::DoDispose()
 {
     m_event.Cancel();
+    if (m_sync)
+    {
+        m_sync->Dispose(); // waits for a local step still running on the replica freed below
+    }
     m_sync = nullptr;
     m_replica.reset();
     m_job = nullptr;
