@@ -268,9 +268,8 @@ main(int argc, char* argv[])
             learning.SetTransportAttribute("Tos", UintegerValue(0x20)); // DSCP CS1
         }
         learning.Install(workerNodes, job);
-        // The monitor arms its deadline when it is created.
-        Config::SetDefault("ns3::RoundMonitor::Deadline", TimeValue(Time(deadline)));
         monitor = learning.CreateMonitor();
+        monitor->SetAttribute("Deadline", TimeValue(Time(deadline)));
         monitor->SetAttribute("EvalEvery", UintegerValue(evalEvery));
         monitor->SetAttribute("StopWhenDone", BooleanValue(false)); // the web flows drain
         monitor->WatchDevices(fabric.GetDevices());
@@ -301,6 +300,15 @@ main(int argc, char* argv[])
     Simulator::ScheduleNow(&Watch, &progress);
     Simulator::Run();
 
+    // A training that did not finish writes nothing: no file may look like a finished run's.
+    if (training)
+    {
+        if (!monitor->GetIncomplete().empty() || !monitor->GetDivergence().empty())
+        {
+            Fail("the training did not complete: " + monitor->GetIncomplete()
+                 + monitor->GetDivergence());
+        }
+    }
     // Flows, one row each; FCT percentiles over the completed ones.
     SystemPath::MakeDirectories(output);
     const std::vector<WebFlowClient::Flow> flows = web.GetFlows();
@@ -350,11 +358,6 @@ main(int argc, char* argv[])
     const double simTime = (training ? progress.trainingEnd : progress.arrivalsEnd).GetSeconds();
     if (training)
     {
-        if (!monitor->GetIncomplete().empty() || !monitor->GetDivergence().empty())
-        {
-            Fail("the training did not complete: " + monitor->GetIncomplete()
-                 + monitor->GetDivergence());
-        }
         if (!monitor->WriteCsv(output + "/training.csv") || monitor->GetRows().empty())
         {
             Fail("cannot write " + output + "/training.csv");

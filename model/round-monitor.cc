@@ -93,10 +93,9 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
     m_workers = workers;
     m_seed = job->GetConfig().seed;
     m_wallStart = std::chrono::steady_clock::now();
-    if (m_deadline.IsStrictlyPositive())
-    {
-        m_deadlineEvent = Simulator::Schedule(m_deadline, &RoundMonitor::OnDeadline, this);
-    }
+    // Armed when the simulation starts, so that a Deadline set after Watch (CreateMonitor
+    // watches at once) counts.
+    m_deadlineEvent = Simulator::ScheduleNow(&RoundMonitor::ArmDeadline, this);
     for (const Ptr<LearningWorker>& w : workers)
     {
         w->TraceConnectWithoutContext("RoundEnd", MakeCallback(&RoundMonitor::OnRoundEnd, this));
@@ -162,6 +161,16 @@ RoundMonitor::IsEvalRound(uint32_t round) const
         {
             return false;
         }
+    }
+}
+
+void
+RoundMonitor::ArmDeadline()
+{
+    if (m_deadline.IsStrictlyPositive())
+    {
+        m_deadlineEvent
+            = Simulator::Schedule(m_deadline - Simulator::Now(), &RoundMonitor::OnDeadline, this);
     }
 }
 

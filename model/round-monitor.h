@@ -149,6 +149,8 @@ class RoundMonitor : public Object
     bool IsEvalRound(uint32_t round) const;
     void EmitRow(uint32_t round);
     void Diverge(const std::string& what);
+    /// Schedule the deadline check (at the simulation's start: Deadline may be set late).
+    void ArmDeadline();
     void OnDeadline();
 
     uint32_t m_evalEvery;                       //!< rounds between rows (0: once per epoch)

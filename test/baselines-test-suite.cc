@@ -6,7 +6,6 @@
 #include "ns3/core-module.h"
 #include "ns3/distributed-learning-module.h"
 #include "ns3/internet-module.h"
-#include "ns3/point-to-point-module.h"
 #include "ns3/test.h"
 
 #include "dl-test-utils.h"
@@ -200,13 +199,7 @@ class StreamCloseDeliversTestCase : public TestCase
     void DoRun() override
     {
         NodeContainer nodes;
-        nodes.Create(2);
-        PointToPointHelper p2p;
-        p2p.SetDeviceAttribute("DataRate", StringValue("100Mbps"));
-        p2p.SetChannelAttribute("Delay", StringValue("100us"));
-        NetDeviceContainer devices = p2p.Install(nodes);
-        InternetStackHelper().Install(nodes);
-        Ipv4InterfaceContainer ip = Ipv4AddressHelper("10.8.0.0", "255.255.255.0").Assign(devices);
+        Ipv4InterfaceContainer ip = TwoHosts(nodes, "100Mbps", "100us");
         const std::vector<Ipv4Address> peers = {ip.GetAddress(0), ip.GetAddress(1)};
         Ptr<StreamTransport> a = CreateObject<StreamTransport>();
         Ptr<StreamTransport> b = CreateObject<StreamTransport>();

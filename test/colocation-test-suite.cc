@@ -153,13 +153,7 @@ class IdleFctTestCase : public TestCase
     void DoRun() override
     {
         NodeContainer nodes;
-        nodes.Create(2);
-        PointToPointHelper p2p;
-        p2p.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
-        p2p.SetChannelAttribute("Delay", StringValue("10us"));
-        NetDeviceContainer devices = p2p.Install(nodes);
-        InternetStackHelper().Install(nodes);
-        Ipv4AddressHelper("10.9.0.0", "255.255.255.0").Assign(devices);
+        dltest::TwoHosts(nodes, "1Gbps", "10us");
         WebTrafficHelper web;
         web.SetFlowSizes(FlowSizeCdf({{999999, 0}, {1000000, 1}}, "1 MB"));
         web.SetLoad(0.001, DataRate("1Gbps")); // one flow every 8 s per client

@@ -9,6 +9,7 @@
 #include "ns3/distributed-learning-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ns3-compat.h"
+#include "ns3/point-to-point-helper.h"
 
 #include <cmath>
 #include <map>
@@ -37,6 +38,19 @@ SmallJob(uint32_t workers, double epochs, uint32_t trainSubset, double learningR
     c.testSubset = 256;
     c.seed = 7;
     return TrainingJob::Create(c);
+}
+
+/// Two nodes on one point-to-point link with IPv4 (10.8.0.1 and 10.8.0.2), for tests of one path.
+inline Ipv4InterfaceContainer
+TwoHosts(NodeContainer& nodes, const std::string& rate, const std::string& delay)
+{
+    nodes.Create(2);
+    PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", StringValue(rate));
+    p2p.SetChannelAttribute("Delay", StringValue(delay));
+    NetDeviceContainer devices = p2p.Install(nodes);
+    InternetStackHelper().Install(nodes);
+    return Ipv4AddressHelper("10.8.0.0", "255.255.255.0").Assign(devices);
 }
 
 /**

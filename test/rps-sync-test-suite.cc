@@ -444,6 +444,37 @@ class RpsEarlyChunkTestCase : public TestCase
 
 /**
  * \ingroup distributed-learning-tests
+ * A Deadline set on the monitor after CreateMonitor (which starts watching at once) still
+ * stops a run that has not finished by then, and reports it incomplete.
+ */
+class LateDeadlineTestCase : public TestCase
+{
+  public:
+    LateDeadlineTestCase()
+        : TestCase("a Deadline set after CreateMonitor counts")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        Ptr<TrainingJob> job = SmallJob(4, 1, 256);
+        FabricJob helper;
+        helper.Install(job);
+        Ptr<RoundMonitor> monitor = helper.training.CreateMonitor();
+        monitor->SetAttribute("Deadline", TimeValue(MicroSeconds(50))); // before round 1 ends
+        Simulator::Run();
+        const std::string incomplete = monitor->GetIncomplete();
+        const uint32_t rounds = monitor->GetRoundsCompleted();
+        Simulator::Destroy();
+        NS_TEST_ASSERT_MSG_EQ(rounds, 0u, "stopped before the first round ended");
+        const bool reported = incomplete.find("Deadline") != std::string::npos;
+        NS_TEST_ASSERT_MSG_EQ(reported, true, "reported incomplete: '" << incomplete << "'");
+    }
+};
+
+/**
+ * \ingroup distributed-learning-tests
  * The RPS suite.
  */
 class RpsSyncTestSuite : public TestSuite
@@ -464,6 +495,7 @@ class RpsSyncTestSuite : public TestSuite
         AddTestCase(new RpsLosslessTestCase("ps", "tcp", 0.01), dlcompat::QUICK);
         AddTestCase(new DriftTestCase, dlcompat::QUICK);
         AddTestCase(new RpsEarlyChunkTestCase, dlcompat::QUICK);
+        AddTestCase(new LateDeadlineTestCase, dlcompat::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::PACKET), dlcompat::QUICK);
         AddTestCase(new RpsChosenDropsTestCase(dl::BlockPartition::BLOCK), dlcompat::QUICK);
         AddTestCase(new RpsArrivalRateTestCase(dl::BlockPartition::PACKET), dlcompat::QUICK);
