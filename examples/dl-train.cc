@@ -34,7 +34,13 @@ namespace
 [[noreturn]] void
 Fail(const std::string& message, int code = 2)
 {
-    std::cerr << "dl-train: error: " << message << std::endl;
+    // Every rank fails the same way (same input, same outcome after RoundMonitor::Finish):
+    // rank 0 says why, and every rank leaves MPI in step, so the launcher adds nothing.
+    if (RankExchange::GetRank() == 0)
+    {
+        std::cerr << "dl-train: error: " << message << std::endl;
+    }
+    RankExchange::Disable();
     std::exit(code);
 }
 
@@ -74,6 +80,23 @@ main(int argc, char* argv[])
             return 0;
         }
     }
+    // Launched as several processes (mpirun -np N, srun): one simulation split over them, in a
+    // build with ns-3's mpi module. Before anything else: MPI_Init may rewrite argv.
+    const uint32_t launched = RankExchange::LaunchedSize();
+    if (launched > 1)
+    {
+        if (!RankExchange::IsAvailable())
+        {
+            Fail("launched as " + std::to_string(launched) +
+                 " processes, but this dl-train was built without MPI: build it in an ns-3 tree "
+                 "configured with --enable-mpi (README, \"Running over several processes\"), or "
+                 "run one process");
+        }
+        RankExchange::Enable(&argc, &argv);
+    }
+    const uint32_t ranks = RankExchange::GetSize();
+    const bool rank0 = RankExchange::GetRank() == 0;
+
     TrainingConfig cfg;
     std::string learningRate = "auto";
     std::string algorithm = "rps";
@@ -111,7 +134,10 @@ main(int argc, char* argv[])
     cmd.AddValue("workers", "number of workers (default 16; 1 for local)", workers);
     cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)",
                  lossRate);
-    cmd.AddValue("lossModel", "bernoulli | burst | gilbert-elliott", lossModel);
+    cmd.AddValue("lossModel",
+                 "bernoulli | bernoulli-hashed (the same law, the same losses on any number of "
+                 "ranks) | burst | gilbert-elliott",
+                 lossModel);
     cmd.AddValue("lossPlacement", "receiver (once per path) | every-link (compounds per hop)",
                  lossPlacement);
     cmd.AddValue("burstLength", "mean loss burst length in packets (burst, gilbert-elliott)",
@@ -173,8 +199,8 @@ main(int argc, char* argv[])
           "unknown --psTransport '" + psTransport + "' (expected udp or tcp)");
     Check(lossRate >= 0.0 && lossRate < 1.0 && std::isfinite(lossRate),
           "--lossRate must lie in [0, 1), got " + std::to_string(lossRate));
-    Check(lossModel == "bernoulli" || lossModel == "burst" || lossModel == "gilbert-elliott",
-          "unknown --lossModel '" + lossModel + "' (expected bernoulli, burst or gilbert-elliott)");
+    Check(PacketLossHelper::IsModel(lossModel),
+          "unknown --lossModel '" + lossModel + "' (expected " + PacketLossHelper::MODELS + ")");
     Check(lossPlacement == "receiver" || lossPlacement == "every-link",
           "unknown --lossPlacement '" + lossPlacement + "' (expected receiver or every-link)");
     Check(burstLength >= 1.0, "--burstLength must be at least 1");
@@ -283,7 +309,22 @@ main(int argc, char* argv[])
     fabric.SetLinkDelay(delay);
     fabric.SetQueueSize(queue);
     fabric.SetMtu(mtu);
+    fabric.SetRanks(ranks);
+    const std::string unsplittable = fabric.CheckRanks(hostCount);
+    Check(unsplittable.empty(), unsplittable);
     NodeContainer hosts = fabric.Create(hostCount);
+    std::vector<uint32_t> workersOnRank(ranks, 0);
+    for (uint32_t i = 0; i < cfg.workers; ++i)
+    {
+        workersOnRank[hosts.Get(i)->GetSystemId()]++;
+    }
+    for (uint32_t r = 0; r < ranks; ++r)
+    {
+        Check(workersOnRank[r] > 0, "rank " + std::to_string(r) + " of " + std::to_string(ranks) +
+                                        " would simulate none of the " +
+                                        std::to_string(cfg.workers) +
+                                        " workers (its racks hold no workers): use fewer ranks");
+    }
     fabric.InstallStack(InternetStackHelper());
     fabric.AssignIpv4Addresses(Ipv4AddressHelper("10.0.0.0", "255.255.255.252"));
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
@@ -322,11 +363,11 @@ main(int argc, char* argv[])
 
     Ptr<RoundMonitor> monitor = training.CreateMonitor(&loss);
     monitor->SetAttribute("EvalEvery", UintegerValue(evalEvery));
-    monitor->SetAttribute("Progress", BooleanValue(progress));
+    monitor->SetAttribute("Progress", BooleanValue(progress && rank0));
     monitor->WatchDevices(fabric.GetDevices());
 
     const auto partition = training.GetPartition();
-    if (progress)
+    if (progress && rank0)
     {
         std::cerr << "[dl-train] " << algorithm << ": " << cfg.workers << " workers, " << topology
                   << ", " << cfg.model << " (" << job->GetBackend().ParamCount() << " params, "
@@ -342,10 +383,16 @@ main(int argc, char* argv[])
         }
         std::cerr << ", learning rate " << job->GetBaseLearningRate() << ", "
                   << job->GetTotalRounds() << " rounds (" << job->GetRoundsPerEpoch()
-                  << " per epoch)" << std::endl;
+                  << " per epoch)";
+        if (ranks > 1)
+        {
+            std::cerr << ", on " << ranks << " ranks";
+        }
+        std::cerr << std::endl;
     }
 
     Simulator::Run();
+    monitor->Finish(); // every rank: gathers the rows at rank 0, agrees on the outcome
     if (monitor->HasDiverged())
     {
         Fail(monitor->GetDivergence() + "; no results written", 3);
@@ -354,7 +401,7 @@ main(int argc, char* argv[])
     {
         // The rows so far, in a file whose name says it is incomplete; never the results file.
         const std::string partial = output + ".incomplete";
-        const bool kept = monitor->WriteCsv(partial);
+        const bool kept = rank0 && monitor->WriteCsv(partial);
         Fail(monitor->GetIncomplete() + "; "
                  + (kept ? "rows so far in " + partial : "no results written"),
              4);
@@ -364,6 +411,12 @@ main(int argc, char* argv[])
         Fail("simulation ended after " + std::to_string(monitor->GetRoundsCompleted()) + " of "
                  + std::to_string(job->GetTotalRounds()) + " rounds; no results written",
              3);
+    }
+    if (!rank0)
+    {
+        Simulator::Destroy();
+        RankExchange::Disable();
+        return 0; // rank 0 has the rows and writes them
     }
     const size_t slash = output.find_last_of('/');
     if (slash != std::string::npos && slash > 0)
@@ -375,6 +428,7 @@ main(int argc, char* argv[])
         Fail("cannot write " + output + ": " + std::strerror(errno));
     }
     Simulator::Destroy();
+    RankExchange::Disable();
     const RoundMonitor::Row& last = monitor->GetRows().back();
     if (progress)
     {

@@ -10,6 +10,7 @@
 #include "ns3/enum.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
+#include "ns3/rank-exchange.h"
 #include "ns3/loopback-net-device.h"
 #include "ns3/pointer.h"
 #include "ns3/stream-sync.h"
@@ -241,9 +242,17 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
                        << m_partition->TotalChunks() << " packets per model copy, MTU " << m_mtu
                        << ", derived phase timeout " << autoTimeout.As(Time::US));
 
+    // In a distributed run (RankExchange) each rank builds every node but runs only its own
+    // nodes' applications: the others' workers are null here, their replicas never exist.
+    const uint32_t rank = RankExchange::GetRank();
     ApplicationContainer apps;
     for (uint32_t i = 0; i < n; ++i)
     {
+        if (workers.Get(i)->GetSystemId() != rank)
+        {
+            m_workers.push_back(nullptr);
+            continue;
+        }
         Ptr<BlockTransport> transport = m_transportFactory.Create<BlockTransport>();
         transport->Setup(workers.Get(i), i, peers, m_partition, job->GetId());
         Ptr<SyncAlgorithm> sync = m_syncFactory.Create<SyncAlgorithm>();
@@ -262,7 +271,7 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
         m_workers.push_back(worker);
         apps.Add(worker);
     }
-    if (server)
+    if (server && server->GetSystemId() == rank)
     {
         Ptr<BlockTransport> transport = m_transportFactory.Create<BlockTransport>();
         transport->Setup(server, n, peers, m_partition, job->GetId());
@@ -277,7 +286,11 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
         }
         server->AddApplication(m_server);
         TimeValue timeout(autoTimeout); // the workers' setting, if they have one
-        m_workers.front()->GetSync()->GetAttributeFailSafe("PhaseTimeout", timeout);
+        m_syncFactory.Create<SyncAlgorithm>()->GetAttributeFailSafe("PhaseTimeout", timeout);
+        if (timeout.Get().IsZero())
+        {
+            timeout.Set(autoTimeout);
+        }
         m_server->Setup(job, transport, m_partition, timeout.Get());
         apps.Add(m_server);
     }
@@ -310,6 +323,10 @@ DistributedLearningHelper::EnablePcap(const std::string& prefix) const
     PcapHelper pcap;
     for (auto it = m_endpointDevices.Begin(); it != m_endpointDevices.End(); ++it)
     {
+        if ((*it)->GetNode()->GetSystemId() != RankExchange::GetRank())
+        {
+            continue; // traced by the rank that simulates it
+        }
         auto type = linkTypes.find((*it)->GetInstanceTypeId().GetName());
         if (type == linkTypes.end())
         {

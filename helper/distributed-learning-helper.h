@@ -99,8 +99,9 @@ class DistributedLearningHelper
      * Install one LearningWorker on every node of \p workers (worker i on node i).
      * Aborts with a message naming the problem on: a node without IPv4 or without an address, a
      * node listed twice, a worker count other than the job's, fewer workers than the algorithm
-     * needs, a port already bound on a node, or "ps" without a server node.
-     * \return the workers' applications (index i is worker i)
+     * needs, a port already bound on a node, or "ps" without a server node. In a run over
+     * several ranks (RankExchange), only the nodes whose system id is this rank get a worker.
+     * \return the workers' applications (this rank's, in index order)
      */
     ApplicationContainer Install(NodeContainer workers, Ptr<TrainingJob> job);
     /**
@@ -122,7 +123,7 @@ class DistributedLearningHelper
      */
     void EnablePcap(const std::string& prefix) const;
 
-    /** \return the workers, index i at position i */
+    /** \return the workers, index i at position i (null where another rank simulates it) */
     const std::vector<Ptr<LearningWorker>>& GetWorkers() const
     {
         return m_workers;

@@ -99,6 +99,77 @@ FabricHelper::Link(Ptr<Node> a, Ptr<Node> b)
     return d;
 }
 
+void
+FabricHelper::SetRanks(uint32_t ranks)
+{
+    NS_ABORT_MSG_IF(ranks < 1, "FabricHelper::SetRanks: at least one rank");
+    NS_ABORT_MSG_IF(m_hosts.GetN() > 0, "FabricHelper::SetRanks: call before Create");
+    m_ranks = ranks;
+}
+
+uint32_t
+FabricHelper::Leaves(uint32_t hosts) const
+{
+    return (hosts + m_hostsPerLeaf - 1) / m_hostsPerLeaf;
+}
+
+uint32_t
+FabricHelper::FatTreeArity(uint32_t hosts) const
+{
+    uint32_t k = m_fatTreeK;
+    if (k == 0)
+    {
+        for (k = 2; FatTreeHosts(k) < hosts; k += 2)
+        {
+        }
+    }
+    return k;
+}
+
+std::string
+FabricHelper::CheckRanks(uint32_t hosts) const
+{
+    const std::string ranks = std::to_string(m_ranks) + " ranks";
+    if (m_ranks == 1)
+    {
+        return "";
+    }
+    if (m_linkDelay.IsZero())
+    {
+        return "the links between ranks need a positive delay (it is the distributed "
+               "simulator's lookahead)";
+    }
+    if (m_topology == "star")
+    {
+        return "the star has one switch and cannot be split over " + ranks +
+               " (use leaf-spine or fat-tree)";
+    }
+    if (m_topology == "leaf-spine")
+    {
+        const uint32_t leaves = Leaves(hosts);
+        if (leaves % m_ranks != 0)
+        {
+            return ranks + " do not divide the " + std::to_string(leaves) +
+                   " leaves of this leaf-spine (each rank simulates the same number of whole "
+                   "racks)";
+        }
+        return "";
+    }
+    const uint32_t k = FatTreeArity(hosts);
+    if (k % m_ranks != 0)
+    {
+        return ranks + " do not divide the " + std::to_string(k) +
+               " pods of this fat-tree (each rank simulates the same number of whole pods)";
+    }
+    const uint32_t podHosts = FatTreeHosts(k) / k;
+    if ((hosts + podHosts - 1) / podHosts <= (k / m_ranks) * (m_ranks - 1))
+    {
+        return std::to_string(hosts) + " hosts fill too few pods of the " + std::to_string(k) +
+               "-ary fat-tree to give each of " + ranks + " one";
+    }
+    return "";
+}
+
 NodeContainer
 FabricHelper::Create(uint32_t hosts)
 {
@@ -109,18 +180,19 @@ FabricHelper::Create(uint32_t hosts)
     m_p2p.SetDeviceAttribute("Mtu", UintegerValue(m_mtu));
     m_p2p.SetChannelAttribute("Delay", TimeValue(m_linkDelay));
     m_p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(m_queueSize));
-    m_hosts.Create(hosts);
+    const std::string ranks = CheckRanks(hosts);
+    NS_ABORT_MSG_UNLESS(ranks.empty(), "FabricHelper: " << ranks);
     if (m_topology == "star")
     {
-        BuildStar();
+        BuildStar(hosts);
     }
     else if (m_topology == "leaf-spine")
     {
-        BuildLeafSpine();
+        BuildLeafSpine(hosts);
     }
     else
     {
-        BuildFatTree();
+        BuildFatTree(hosts);
     }
     NS_LOG_INFO(m_topology << ": " << hosts << " hosts, " << m_switches.GetN() << " switches, "
                            << m_devices.GetN() / 2 << " links, longest path " << m_maxHops
@@ -129,10 +201,11 @@ FabricHelper::Create(uint32_t hosts)
 }
 
 void
-FabricHelper::BuildStar()
+FabricHelper::BuildStar(uint32_t n)
 {
+    m_hosts.Create(n);
     m_switches.Create(1);
-    for (uint32_t i = 0; i < m_hosts.GetN(); ++i)
+    for (uint32_t i = 0; i < n; ++i)
     {
         m_hostDevices.Add(Link(m_hosts.Get(i), m_switches.Get(0)).Get(0));
     }
@@ -140,11 +213,21 @@ FabricHelper::BuildStar()
 }
 
 void
-FabricHelper::BuildLeafSpine()
+FabricHelper::BuildLeafSpine(uint32_t n)
 {
-    const uint32_t n = m_hosts.GetN();
-    const uint32_t leaves = (n + m_hostsPerLeaf - 1) / m_hostsPerLeaf;
-    m_switches.Create(leaves + m_spines);
+    const uint32_t leaves = Leaves(n);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        m_hosts.Add(CreateObject<Node>(RankOfGroup(i / m_hostsPerLeaf, leaves)));
+    }
+    for (uint32_t l = 0; l < leaves; ++l)
+    {
+        m_switches.Add(CreateObject<Node>(RankOfGroup(l, leaves)));
+    }
+    for (uint32_t s = 0; s < m_spines; ++s)
+    {
+        m_switches.Add(CreateObject<Node>(s % m_ranks));
+    }
     for (uint32_t i = 0; i < n; ++i)
     {
         m_hostDevices.Add(Link(m_hosts.Get(i), m_switches.Get(i / m_hostsPerLeaf)).Get(0));
@@ -160,23 +243,28 @@ FabricHelper::BuildLeafSpine()
 }
 
 void
-FabricHelper::BuildFatTree()
+FabricHelper::BuildFatTree(uint32_t n)
 {
-    const uint32_t n = m_hosts.GetN();
-    uint32_t k = m_fatTreeK;
-    if (k == 0)
-    {
-        for (k = 2; FatTreeHosts(k) < n; k += 2)
-        {
-        }
-    }
+    const uint32_t k = FatTreeArity(n);
     NS_ABORT_MSG_IF(FatTreeHosts(k) < n,
                     "a " << k << "-ary fat-tree holds " << FatTreeHosts(k) << " hosts, not " << n);
     const uint32_t half = k / 2;
     const uint32_t edges = k * half; // edge switches, pod p owns [p * half, (p + 1) * half)
     const uint32_t aggs = k * half;  // aggregation switches, numbered like the edges
     const uint32_t cores = half * half;
-    m_switches.Create(edges + aggs + cores);
+    // Nodes in the order the fabric numbers them: hosts, edges, aggregations, cores.
+    for (uint32_t h = 0; h < n; ++h)
+    {
+        m_hosts.Add(CreateObject<Node>(RankOfGroup(h / half / half, k)));
+    }
+    for (uint32_t i = 0; i < edges + aggs; ++i)
+    {
+        m_switches.Add(CreateObject<Node>(RankOfGroup((i % edges) / half, k)));
+    }
+    for (uint32_t c = 0; c < cores; ++c)
+    {
+        m_switches.Add(CreateObject<Node>(c % m_ranks));
+    }
     auto edge = [&](uint32_t i) { return m_switches.Get(i); };
     auto agg = [&](uint32_t i) { return m_switches.Get(edges + i); };
     auto core = [&](uint32_t i) { return m_switches.Get(edges + aggs + i); };

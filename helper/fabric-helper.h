@@ -75,6 +75,29 @@ class FabricHelper
     void SetMtu(uint32_t mtu);
 
     /**
+     * Split the fabric over \p ranks processes of ns-3's distributed simulator (the mpi
+     * module): Create gives every node its rank as ns-3 system id. Each rank simulates whole
+     * racks: leaf-spine, the leaves in equal consecutive groups (with their hosts), spine s on
+     * rank s mod ranks; fat-tree, the pods likewise, core c on rank c mod ranks. The links
+     * between ranks are point-to-point, as ns-3 requires, and their delay is the lookahead.
+     * The star has one switch and stays on one rank. Call before Create; CheckRanks says
+     * whether a shape can be split so.
+     */
+    void SetRanks(uint32_t ranks);
+
+    /** \return the number of ranks the fabric is split over (1 by default) */
+    uint32_t GetRanks() const
+    {
+        return m_ranks;
+    }
+
+    /**
+     * \param hosts the hosts Create would be given
+     * \return why this shape cannot be split over the ranks set (one line), or empty if it can
+     */
+    std::string CheckRanks(uint32_t hosts) const;
+
+    /**
      * Create \p hosts host nodes, the switches, and the links.
      * \return the hosts, in order (host i is at position i)
      */
@@ -169,14 +192,23 @@ class FabricHelper
     void EnableAscii(const std::string& fileName, bool allDevices = false);
 
   private:
+    /// Leaf-spine leaves, or fat-tree arity, for this many hosts.
+    uint32_t Leaves(uint32_t hosts) const;
+    uint32_t FatTreeArity(uint32_t hosts) const;
+    /// Rank of group \p g of \p groups (leaves or pods): equal consecutive blocks.
+    uint32_t RankOfGroup(uint32_t g, uint32_t groups) const
+    {
+        return uint32_t(uint64_t(g) * m_ranks / groups);
+    }
+
     /// Link two nodes; returns the two devices (a's first).
     NetDeviceContainer Link(Ptr<Node> a, Ptr<Node> b);
     /// Links of the star.
-    void BuildStar();
+    void BuildStar(uint32_t n);
     /// Links of the leaf-spine.
-    void BuildLeafSpine();
+    void BuildLeafSpine(uint32_t n);
     /// Links of the fat-tree.
-    void BuildFatTree();
+    void BuildFatTree(uint32_t n);
     /// Fill every node's FabricRouting from the fabric's links and addresses.
     void PopulateFabricRoutes();
 
@@ -189,6 +221,7 @@ class FabricHelper
     QueueSize m_queueSize{"1000p"};    //!< switch port queues
     uint32_t m_mtu{1500};              //!< IP MTU
     uint32_t m_maxHops{2};             //!< links on the longest host-to-host path
+    uint32_t m_ranks{1};               //!< processes the fabric is split over
     PointToPointHelper m_p2p;          //!< builds the links (and traces them)
 
     std::vector<Ptr<FabricRouting>> m_routing; //!< per node (hosts, then switches)

@@ -4,6 +4,7 @@
 #include "round-monitor.h"
 
 #include "job-tag.h"
+#include "rank-exchange.h"
 
 #include "ns3/slice-ops.h"
 
@@ -21,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <future>
 #include <iostream>
 #include <sys/stat.h>
@@ -67,6 +69,14 @@ RoundMonitor::GetTypeId()
                             "Under heavy loss a TCP baseline can otherwise back off for ever.",
                             TimeValue(Seconds(86400)), MakeTimeAccessor(&RoundMonitor::m_deadline),
                             MakeTimeChecker(Time(0)))
+              .AddAttribute("PollInterval",
+                            "Runs over several ranks: simulated time between two reads of the "
+                            "other ranks' messages (their workers' rounds, at rank 0; whether "
+                            "every rank is done). Longer saves work, shorter stops sooner "
+                            "after the last round; the results do not depend on it.",
+                            TimeValue(MicroSeconds(100)),
+                            MakeTimeAccessor(&RoundMonitor::m_pollInterval),
+                            MakeTimeChecker(NanoSeconds(1)))
               .AddAttribute("DivergenceLoss",
                             "A training or test loss above this (or not finite) is reported as "
                             "divergence instead of a results row.",
@@ -84,6 +94,91 @@ RoundMonitor::RoundMonitor() = default;
 
 RoundMonitor::~RoundMonitor() = default;
 
+namespace
+{
+
+/// Message kinds between ranks (RankExchange tags).
+enum MessageTag : int
+{
+    ROUND_PART = 7101, //!< a rank's workers' ends of one round, to rank 0
+    STATUS = 7102,     //!< a rank's part of the run ended or failed, to every rank
+    FINAL = 7103       //!< after Simulator::Run: a rank's outcome and message counts, to rank 0
+};
+
+/// Appends plain values to a message.
+class MessageWriter
+{
+  public:
+    template <typename T>
+    void Put(const T& value)
+    {
+        const auto* p = reinterpret_cast<const uint8_t*>(&value);
+        m_bytes.insert(m_bytes.end(), p, p + sizeof(T));
+    }
+
+    void PutBytes(const void* data, size_t size)
+    {
+        Put<uint64_t>(size);
+        const auto* p = static_cast<const uint8_t*>(data);
+        m_bytes.insert(m_bytes.end(), p, p + size);
+    }
+
+    std::vector<uint8_t> Take()
+    {
+        return std::move(m_bytes);
+    }
+
+  private:
+    std::vector<uint8_t> m_bytes; //!< the message so far
+};
+
+/// Reads a MessageWriter's message back, in the same order.
+class MessageReader
+{
+  public:
+    explicit MessageReader(const std::vector<uint8_t>& bytes)
+        : m_bytes(bytes)
+    {
+    }
+
+    template <typename T>
+    T Get()
+    {
+        T value;
+        std::memcpy(&value, Advance(sizeof(T)), sizeof(T));
+        return value;
+    }
+
+    /// \return the size of the next byte run, and its start in *data
+    size_t GetBytes(const uint8_t** data)
+    {
+        const auto size = size_t(Get<uint64_t>());
+        *data = Advance(size);
+        return size;
+    }
+
+    std::string GetString()
+    {
+        const uint8_t* data;
+        const size_t size = GetBytes(&data);
+        return std::string(reinterpret_cast<const char*>(data), size);
+    }
+
+  private:
+    const uint8_t* Advance(size_t size)
+    {
+        NS_ABORT_MSG_IF(m_at + size > m_bytes.size(), "RoundMonitor: truncated rank message");
+        const uint8_t* p = m_bytes.data() + m_at;
+        m_at += size;
+        return p;
+    }
+
+    const std::vector<uint8_t>& m_bytes; //!< the message
+    size_t m_at{0};                      //!< read position
+};
+
+} // namespace
+
 void
 RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>& workers)
 {
@@ -93,14 +188,31 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
     m_workers = workers;
     m_seed = job->GetConfig().seed;
     m_wallStart = std::chrono::steady_clock::now();
+    const uint32_t ranks = RankExchange::GetSize();
+    m_rankStatus.assign(ranks, RUNNING);
+    m_statusReceived.assign(ranks, 0);
+    m_partsReceived.assign(ranks, 0);
     // Armed when the simulation starts, so that a Deadline set after Watch (CreateMonitor
     // watches at once) counts.
     m_deadlineEvent = Simulator::ScheduleNow(&RoundMonitor::ArmDeadline, this);
     for (const Ptr<LearningWorker>& w : workers)
     {
+        if (!w)
+        {
+            continue; // simulated by another rank
+        }
+        ++m_localWorkers;
         w->TraceConnectWithoutContext("RoundEnd", MakeCallback(&RoundMonitor::OnRoundEnd, this));
         w->GetSync()->TraceConnectWithoutContext("PhaseEnd",
                                                  MakeCallback(&RoundMonitor::OnPhaseEnd, this));
+    }
+    NS_ABORT_MSG_IF(m_localWorkers == 0,
+                    "RoundMonitor: rank " << RankExchange::GetRank() << " of " << ranks
+                                          << " simulates none of the " << workers.size()
+                                          << " workers");
+    if (RankExchange::IsDistributed())
+    {
+        m_pollEvent = Simulator::ScheduleNow(&RoundMonitor::Poll, this);
     }
 }
 
@@ -175,15 +287,21 @@ RoundMonitor::ArmDeadline()
 }
 
 void
+RoundMonitor::OnQueueDiscDrop(Ptr<const QueueDiscItem> item)
+{
+    OnDrop(item->GetPacket());
+}
+
+void
 RoundMonitor::OnDeadline()
 {
-    if (m_job && m_roundsCompleted < m_job->GetTotalRounds())
+    if (m_job && m_localRoundsCompleted < m_job->GetTotalRounds())
     {
-        m_incomplete = "round " + std::to_string(m_roundsCompleted + 1)
+        m_incomplete = "round " + std::to_string(m_localRoundsCompleted + 1)
                        + " did not finish by simulated time "
                        + std::to_string(Simulator::Now().GetSeconds()) + " s (Deadline)";
         NS_LOG_WARN(m_incomplete);
-        Simulator::Stop();
+        SetStatus(INCOMPLETE);
     }
 }
 
@@ -194,6 +312,35 @@ RoundMonitor::Diverge(const std::string& what)
     {
         m_divergence = what;
         NS_LOG_WARN("diverged: " << what);
+        SetStatus(DIVERGED);
+    }
+}
+
+void
+RoundMonitor::SetStatus(Status status)
+{
+    if (status <= m_status)
+    {
+        return;
+    }
+    m_status = status;
+    const uint32_t self = RankExchange::GetRank();
+    m_rankStatus[self] = status;
+    if (RankExchange::IsDistributed())
+    {
+        for (uint32_t r = 0; r < RankExchange::GetSize(); ++r)
+        {
+            if (r != self)
+            {
+                MessageWriter w;
+                w.Put<uint8_t>(status);
+                RankExchange::Send(r, STATUS, w.Take());
+            }
+        }
+        ++m_statusSent;
+    }
+    if (status >= INCOMPLETE)
+    {
         Simulator::Stop();
     }
 }
@@ -207,38 +354,32 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
                 + std::to_string(loss) + " in round " + std::to_string(round));
         return;
     }
-    m_lossSum += loss;
-    m_lossCount++;
+    RoundRecord& record = m_rounds[round];
+    record.ends.resize(m_workers.size());
+    WorkerEnd& end = record.ends[worker];
+    end.loss = loss;
+    end.endTime = Simulator::Now().GetTimeStep();
     if (IsEvalRound(round))
     {
-        auto& snaps = m_snapshots[round];
-        snaps.resize(m_workers.size());
-        snaps[worker] = m_workers[worker]->GetReplica().Params().ToHost();
-        m_computeAt[round] += m_workers[worker]->GetComputeTime().GetSeconds();
+        const Ptr<LearningWorker>& w = m_workers[worker];
+        end.params = w->GetReplica().Params().ToHost();
+        end.compute = w->GetComputeTime().GetSeconds();
+        end.sent = w->GetSync()->GetPacketsSent();
+        end.late = w->GetSync()->GetLateOrEarlyPackets();
     }
-    if (++m_workersDone[round] == m_workers.size())
+    // A worker ends its rounds in order, so this rank's rounds complete in order too.
+    if (++record.localDone == m_localWorkers)
     {
-        m_workersDone.erase(round);
-        m_roundsCompleted = round + 1;
-        if (IsEvalRound(round))
-        {
-            EmitRow(round);
-        }
-        if (m_stopWhenDone && m_roundsCompleted == m_job->GetTotalRounds())
-        {
-            // The experiment is over. Without this the simulation runs on for as long as TCP
-            // keeps closing connections: under loss a worker's FIN can be retransmitted for
-            // hours of simulated time (seen with ps over tcp at 5% loss).
-            Simulator::Stop();
-        }
+        ShipRound(round);
     }
 }
 
 void
 RoundMonitor::OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived, bool)
 {
-    m_unitsExpected += expected;
-    m_unitsArrived += arrived;
+    RoundRecord& record = m_rounds[round];
+    record.unitsExpected += expected;
+    record.unitsArrived += arrived;
 }
 
 void
@@ -247,26 +388,283 @@ RoundMonitor::OnDrop(Ptr<const Packet> packet)
     if (JobTag::IsFromJob(packet, m_job->GetId()))
     {
         ++m_dropped;
+        const int64_t now = Simulator::Now().GetTimeStep();
+        if (m_dropLog.empty() || m_dropLog.back().first != now)
+        {
+            m_dropLog.emplace_back(now, m_dropped);
+        }
+        else
+        {
+            m_dropLog.back().second = m_dropped;
+        }
+    }
+}
+
+uint64_t
+RoundMonitor::DroppedBefore(int64_t time) const
+{
+    auto it = std::lower_bound(m_dropLog.begin(), m_dropLog.end(), std::make_pair(time, uint64_t(0)));
+    return it == m_dropLog.begin() ? 0 : std::prev(it)->second;
+}
+
+void
+RoundMonitor::ShipRound(uint32_t round)
+{
+    m_localRoundsCompleted = round + 1;
+    if (RankExchange::GetRank() == 0)
+    {
+        m_rounds[round].parts++;
+        CompleteRounds();
+    }
+    else
+    {
+        auto it = m_rounds.find(round);
+        MessageWriter w;
+        w.Put<uint32_t>(round);
+        w.Put<uint64_t>(it->second.unitsExpected);
+        w.Put<uint64_t>(it->second.unitsArrived);
+        w.Put<uint32_t>(m_localWorkers);
+        for (uint32_t i = 0; i < m_workers.size(); ++i)
+        {
+            if (!m_workers[i])
+            {
+                continue;
+            }
+            const WorkerEnd& e = it->second.ends[i];
+            w.Put<uint32_t>(i);
+            w.Put<double>(e.loss);
+            w.Put<int64_t>(e.endTime);
+            w.Put<double>(e.compute);
+            w.Put<uint64_t>(e.sent);
+            w.Put<uint64_t>(e.late);
+            w.PutBytes(e.params.data(), e.params.size() * sizeof(float));
+        }
+        RankExchange::Send(0, ROUND_PART, w.Take());
+        ++m_partsSent;
+        m_rounds.erase(it);
+    }
+    if (m_localRoundsCompleted == m_job->GetTotalRounds())
+    {
+        SetStatus(DONE);
     }
 }
 
 void
-RoundMonitor::OnQueueDiscDrop(Ptr<const QueueDiscItem> item)
+RoundMonitor::MergePart(uint32_t from, const std::vector<uint8_t>& bytes)
 {
-    OnDrop(item->GetPacket());
+    MessageReader r(bytes);
+    const auto round = r.Get<uint32_t>();
+    RoundRecord& record = m_rounds[round];
+    record.ends.resize(m_workers.size());
+    record.unitsExpected += r.Get<uint64_t>();
+    record.unitsArrived += r.Get<uint64_t>();
+    const auto count = r.Get<uint32_t>();
+    for (uint32_t k = 0; k < count; ++k)
+    {
+        const auto i = r.Get<uint32_t>();
+        NS_ABORT_MSG_IF(i >= record.ends.size(), "RoundMonitor: worker " << i << " from rank "
+                                                                          << from);
+        WorkerEnd& e = record.ends[i];
+        e.loss = r.Get<double>();
+        e.endTime = r.Get<int64_t>();
+        e.compute = r.Get<double>();
+        e.sent = r.Get<uint64_t>();
+        e.late = r.Get<uint64_t>();
+        const uint8_t* data;
+        const size_t size = r.GetBytes(&data);
+        e.params.resize(size / sizeof(float));
+        std::memcpy(e.params.data(), data, size);
+    }
+    record.parts++;
+    m_partsReceived[from]++;
 }
 
 void
-RoundMonitor::EmitRow(uint32_t round)
+RoundMonitor::CompleteRounds()
+{
+    while (m_divergence.empty())
+    {
+        auto it = m_rounds.find(m_roundsCompleted);
+        if (it == m_rounds.end() || it->second.parts < RankExchange::GetSize())
+        {
+            return;
+        }
+        RoundRecord record = std::move(it->second);
+        m_rounds.erase(it);
+        const uint32_t round = m_roundsCompleted++;
+        // In worker order, not in the order the ends happened: the same sums on any ranks.
+        for (const WorkerEnd& e : record.ends)
+        {
+            m_lossSum += e.loss;
+        }
+        m_lossCount += record.ends.size();
+        m_unitsExpected += record.unitsExpected;
+        m_unitsArrived += record.unitsArrived;
+        if (IsEvalRound(round))
+        {
+            EmitRow(round, record);
+        }
+        if (m_stopWhenDone && !RankExchange::IsDistributed()
+            && m_roundsCompleted == m_job->GetTotalRounds())
+        {
+            // The experiment is over. Without this the simulation runs on for as long as TCP
+            // keeps closing connections: under loss a worker's FIN can be retransmitted for
+            // hours of simulated time (seen with ps over tcp at 5% loss). A distributed run
+            // stops once every rank has said so (Poll).
+            Simulator::Stop();
+        }
+    }
+}
+
+void
+RoundMonitor::Poll()
+{
+    uint32_t from = 0;
+    std::vector<uint8_t> bytes;
+    while (RankExchange::TryReceive(ROUND_PART, &from, &bytes))
+    {
+        MergePart(from, bytes);
+    }
+    CompleteRounds();
+    while (RankExchange::TryReceive(STATUS, &from, &bytes))
+    {
+        m_statusReceived[from]++;
+        m_rankStatus[from] = std::max(m_rankStatus[from], Status(MessageReader(bytes).Get<uint8_t>()));
+    }
+    const Status worst = *std::max_element(m_rankStatus.begin(), m_rankStatus.end());
+    const Status least = *std::min_element(m_rankStatus.begin(), m_rankStatus.end());
+    if (worst >= INCOMPLETE || least == DONE)
+    {
+        // Every rank's workers have ended (or one rank failed): the outcome is known. Ranks that
+        // finished earlier kept forwarding the others' packets until now.
+        if (m_stopWhenDone || worst >= INCOMPLETE)
+        {
+            Simulator::Stop();
+        }
+        return;
+    }
+    m_pollEvent = Simulator::Schedule(m_pollInterval, &RoundMonitor::Poll, this);
+}
+
+void
+RoundMonitor::Finish()
+{
+    NS_LOG_FUNCTION(this);
+    if (!RankExchange::IsDistributed() || !m_job)
+    {
+        return;
+    }
+    m_pollEvent.Cancel();
+    const uint32_t ranks = RankExchange::GetSize();
+    const uint32_t self = RankExchange::GetRank();
+    Status outcome = m_status;
+    std::string reason = m_divergence.empty() ? m_incomplete : m_divergence;
+    std::vector<uint32_t> statusSent(ranks, 0);
+    statusSent[self] = m_statusSent;
+    if (self != 0)
+    {
+        MessageWriter w;
+        w.Put<uint8_t>(m_status);
+        w.Put<uint32_t>(m_partsSent);
+        w.Put<uint32_t>(m_statusSent);
+        w.PutBytes(reason.data(), reason.size());
+        RankExchange::Send(0, FINAL, w.Take());
+    }
+    else
+    {
+        // Every rank's last word, then the rounds still on their way; the worst outcome wins
+        // (the lowest rank's reason among equals).
+        for (uint32_t r = 1; r < ranks; ++r)
+        {
+            const std::vector<uint8_t> bytes = RankExchange::Receive(r, FINAL);
+            MessageReader m(bytes);
+            const auto status = Status(m.Get<uint8_t>());
+            const auto parts = m.Get<uint32_t>();
+            statusSent[r] = m.Get<uint32_t>();
+            const std::string why = m.GetString();
+            if (status > outcome)
+            {
+                outcome = status;
+                reason = why;
+            }
+            while (m_partsReceived[r] < parts)
+            {
+                MergePart(r, RankExchange::Receive(r, ROUND_PART));
+            }
+        }
+        CompleteRounds();
+        if (!m_divergence.empty() && outcome < DIVERGED)
+        {
+            outcome = DIVERGED;
+            reason = m_divergence;
+        }
+    }
+    // Drops happen on every rank: each counts its own before each row's time.
+    MessageWriter times;
+    times.PutBytes(m_rowTimes.data(), m_rowTimes.size() * sizeof(int64_t));
+    std::vector<uint8_t> timeBytes = times.Take();
+    RankExchange::Broadcast(&timeBytes);
+    MessageReader timeReader(timeBytes);
+    const uint8_t* timeData;
+    const size_t rows = timeReader.GetBytes(&timeData) / sizeof(int64_t);
+    std::vector<uint64_t> counts(rows + 1);
+    for (size_t i = 0; i < rows; ++i)
+    {
+        int64_t t;
+        std::memcpy(&t, timeData + i * sizeof(int64_t), sizeof(t));
+        counts[i] = DroppedBefore(t);
+    }
+    counts[rows] = m_dropped;
+    counts = RankExchange::AllSum(counts);
+    for (size_t i = 0; i < m_rows.size(); ++i)
+    {
+        m_rows[i].packetsDropped = counts[i];
+    }
+    m_dropped = counts[rows];
+    // The outcome, on every rank.
+    MessageWriter w;
+    w.Put<uint8_t>(outcome);
+    w.Put<uint32_t>(m_roundsCompleted);
+    w.PutBytes(reason.data(), reason.size());
+    w.PutBytes(statusSent.data(), statusSent.size() * sizeof(uint32_t));
+    std::vector<uint8_t> bytes = w.Take();
+    RankExchange::Broadcast(&bytes);
+    MessageReader m(bytes);
+    outcome = Status(m.Get<uint8_t>());
+    m_roundsCompleted = m.Get<uint32_t>();
+    reason = m.GetString();
+    const uint8_t* sentData;
+    m.GetBytes(&sentData);
+    std::memcpy(statusSent.data(), sentData, ranks * sizeof(uint32_t));
+    m_divergence = outcome == DIVERGED ? reason : "";
+    m_incomplete = outcome == INCOMPLETE ? reason : "";
+    // Status messages not read yet: read them, so that every send completes.
+    for (uint32_t r = 0; r < ranks; ++r)
+    {
+        for (; r != self && m_statusReceived[r] < statusSent[r]; ++m_statusReceived[r])
+        {
+            RankExchange::Receive(r, STATUS);
+        }
+    }
+    RankExchange::Flush();
+}
+
+void
+RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
 {
     NS_LOG_FUNCTION(this << round);
-    std::vector<dl::FloatBuffer> snaps = std::move(m_snapshots[round]);
-    m_snapshots.erase(round);
     dl::TrainerBackend& backend = m_job->GetBackend();
     std::vector<const float*> replicas;
-    for (const auto& s : snaps)
+    int64_t endTime = 0;
+    double computeSum = 0.0;
+    Row r{};
+    for (const WorkerEnd& e : record.ends)
     {
-        replicas.push_back(s.data());
+        replicas.push_back(e.params.data());
+        endTime = std::max(endTime, e.endTime);
+        computeSum += e.compute;
+        r.packetsSent += e.sent;
+        r.packetsLate += e.late;
     }
     const size_t count = backend.ParamCount();
     dl::FloatBuffer mean(count);
@@ -276,12 +674,10 @@ RoundMonitor::EmitRow(uint32_t round)
         Diverge("training diverged: non-finite parameters after round " + std::to_string(round));
         return;
     }
-    Row r{};
     r.round = round + 1;
     r.epoch = double(round + 1) / m_job->GetRoundsPerEpoch();
-    r.simTime = Simulator::Now().GetSeconds();
-    r.simCompute = m_computeAt[round] / double(replicas.size());
-    m_computeAt.erase(round);
+    r.simTime = Time(endTime).GetSeconds();
+    r.simCompute = computeSum / double(replicas.size());
     r.simComm = r.simTime - r.simCompute;
     r.trainLoss = m_lossCount ? m_lossSum / double(m_lossCount) : 0.0;
     // Each replica costs a pass over the test set and the training subset: at hundreds of
@@ -343,14 +739,8 @@ RoundMonitor::EmitRow(uint32_t round)
     }
     r.consensusDistance = dl::ConsensusDistance(replicas, mean.data(), count);
     r.arrivalRate = m_unitsExpected ? double(m_unitsArrived) / double(m_unitsExpected) : 1.0;
-    r.packetsSent = 0;
-    r.packetsLate = 0;
-    for (const Ptr<LearningWorker>& w : m_workers)
-    {
-        r.packetsSent += w->GetSync()->GetPacketsSent();
-        r.packetsLate += w->GetSync()->GetLateOrEarlyPackets();
-    }
-    r.packetsDropped = m_dropped;
+    // This rank's drops; in a distributed run Finish adds the other ranks'.
+    r.packetsDropped = DroppedBefore(endTime);
     r.wallTime
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
     // Divergence is reported, never written as numbers: non-finite values, and finite ones no
@@ -371,6 +761,17 @@ RoundMonitor::EmitRow(uint32_t round)
         return;
     }
     m_rows.push_back(r);
+    m_rowTimes.push_back(endTime);
+    if (!RankExchange::IsDistributed())
+    {
+        // Later rows count from here on: keep the last entry before this row's time.
+        auto it = std::lower_bound(m_dropLog.begin(), m_dropLog.end(),
+                                   std::make_pair(endTime, uint64_t(0)));
+        if (it != m_dropLog.begin())
+        {
+            m_dropLog.erase(m_dropLog.begin(), std::prev(it));
+        }
+    }
     m_lossSum = 0.0;
     m_lossCount = 0;
     m_unitsExpected = 0;
@@ -386,7 +787,6 @@ RoundMonitor::EmitRow(uint32_t round)
         std::cerr << line << std::endl;
     }
 }
-
 std::string
 RoundMonitor::CsvHeader()
 {
@@ -448,6 +848,8 @@ void
 RoundMonitor::DoDispose()
 {
     m_deadlineEvent.Cancel();
+    m_pollEvent.Cancel();
+    m_rounds.clear();
     m_workers.clear();
     m_job = nullptr;
     Object::DoDispose();

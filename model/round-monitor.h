@@ -30,6 +30,13 @@ namespace ns3
  * round; when the last worker has ended it, the averaged model and each replica are evaluated
  * on the test set. A non-finite loss or parameter stops the simulation and is reported as a
  * divergence instead of being written out as numbers.
+ *
+ * Every value of a row is defined by rounds, not by the order of events that share an instant
+ * (the losses and phase arrivals of the rounds since the last row, summed in worker order; each
+ * worker's packet counters as it ended the round; drops strictly before the row's time), so a
+ * run split over ranks (RankExchange; workers on other ranks are null in the vector given to
+ * Watch) gives the same rows as the sequential run: each rank sends its workers' ends of each
+ * round to rank 0, which evaluates. Call Finish after Simulator::Run on every rank.
  */
 class RoundMonitor : public Object
 {
@@ -42,7 +49,7 @@ class RoundMonitor : public Object
         double simTime;               //!< simulated seconds when the last worker ended the round
         double simCompute;            //!< of which computing: mean over workers
         double simComm;               //!< the rest: communication and waiting
-        double trainLoss;             //!< mean worker minibatch loss since the last row
+        double trainLoss;             //!< mean worker minibatch loss over the rounds since the last row
         double globalTrainLoss;       //!< averaged model: loss on the fixed training subset
         double replicaTrainLoss;      //!< mean over replicas of their loss on that subset
         double testLoss;              //!< averaged model: test loss
@@ -51,10 +58,10 @@ class RoundMonitor : public Object
         uint32_t replicasEvaluated;   //!< replicas that mean is over (ReplicaSample)
         double replicaTestAccuracySe; //!< its standard error (0 when every replica counts)
         double consensusDistance;     //!< mean_i ||x_i - mean(x)||^2
-        double arrivalRate;           //!< units arrived / expected since the last row
-        uint64_t packetsSent;         //!< model-block packets sent so far
-        uint64_t packetsDropped;      //!< packets dropped in the network so far
-        uint64_t packetsLate;         //!< packets received after their phase ended, so far
+        double arrivalRate;           //!< units arrived / expected in those rounds' phases
+        uint64_t packetsSent;         //!< model-block packets the workers sent up to their round end
+        uint64_t packetsDropped;      //!< packets dropped in the network before simTime
+        uint64_t packetsLate;         //!< packets received late or early, up to the round end
         double wallTime;              //!< wall-clock seconds since Watch()
     };
 
@@ -137,18 +144,69 @@ class RoundMonitor : public Object
      */
     bool WriteCsv(const std::string& path) const;
 
+    /**
+     * Complete the table once Simulator::Run has returned: in a run over several ranks
+     * (RankExchange), a collective call on every rank: rank 0 gathers the rounds it has not yet
+     * received, the packets dropped on every rank, and every rank learns the outcome
+     * (HasDiverged, GetIncomplete, GetRoundsCompleted). Only rank 0 has rows. In a sequential
+     * run it changes nothing; calling it is harmless.
+     */
+    void Finish();
+
   protected:
     void DoDispose() override;
 
   private:
+    /// One worker's end of one round, as the rows need it.
+    struct WorkerEnd
+    {
+        double loss{0.0};     //!< its minibatch loss
+        int64_t endTime{0};   //!< simulated time it ended the round (time steps)
+        double compute{0.0};  //!< its simulated compute seconds so far (evaluation rounds)
+        uint64_t sent{0};     //!< model-block packets it had sent (evaluation rounds)
+        uint64_t late{0};     //!< packets it had received late or early (evaluation rounds)
+        dl::FloatBuffer params; //!< its replica (evaluation rounds)
+    };
+
+    /// One round, as far as this rank knows it: its own workers, and at rank 0 the others'.
+    struct RoundRecord
+    {
+        std::vector<WorkerEnd> ends; //!< by worker index (the ones this rank has)
+        uint32_t localDone{0};       //!< this rank's workers that ended the round
+        uint32_t parts{0};           //!< ranks whose workers are all in (complete at GetSize)
+        uint64_t unitsExpected{0};   //!< units the round's phases expected
+        uint64_t unitsArrived{0};    //!< of which arrived
+    };
+
+    /// How a rank's part of the run ended, in increasing severity (RankExchange messages).
+    enum Status : uint8_t
+    {
+        RUNNING = 0,
+        DONE = 1,       //!< its workers ended the last round
+        INCOMPLETE = 2, //!< the Deadline passed first
+        DIVERGED = 3    //!< a non-finite loss or parameter
+    };
+
     void OnRoundEnd(uint32_t worker, uint32_t round, double loss);
     void OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived,
                     bool timedOut);
     void OnDrop(Ptr<const Packet> packet);
     void OnQueueDiscDrop(Ptr<const QueueDiscItem> item);
     bool IsEvalRound(uint32_t round) const;
-    void EmitRow(uint32_t round);
+    /// This rank's workers have all ended \p round: hand its part to rank 0 (or keep it there).
+    void ShipRound(uint32_t round);
+    /// Add a part received from another rank.
+    void MergePart(uint32_t from, const std::vector<uint8_t>& bytes);
+    /// Emit the rows of the rounds every rank has completed, in order.
+    void CompleteRounds();
+    void EmitRow(uint32_t round, RoundRecord& record);
+    /// This rank's drops strictly before \p time: the same whichever events share that instant.
+    uint64_t DroppedBefore(int64_t time) const;
     void Diverge(const std::string& what);
+    /// This rank's part of the run has ended (or failed): tell the others, stop if it failed.
+    void SetStatus(Status status);
+    /// Distributed runs: read the other ranks' messages, stop when the outcome is known.
+    void Poll();
     /// Schedule the deadline check (at the simulation's start: Deadline may be set late).
     void ArmDeadline();
     void OnDeadline();
@@ -158,26 +216,36 @@ class RoundMonitor : public Object
     bool m_progress;                            //!< print a progress line per row on stderr
     bool m_stopWhenDone;                        //!< Simulator::Stop after the last round
     Time m_deadline;                            //!< the last round must end by then
+    Time m_pollInterval;                        //!< distributed runs: between message checks
     EventId m_deadlineEvent;                    //!< the deadline check
+    EventId m_pollEvent;                        //!< the next message check
     std::string m_incomplete;                   //!< why the run is incomplete, if it is
     double m_maxLoss;                           //!< divergence: largest credible loss
     double m_maxConsensus;                      //!< divergence: largest credible consensus
     Ptr<TrainingJob> m_job;                     //!< the experiment
-    std::vector<Ptr<LearningWorker>> m_workers; //!< the workers
+    std::vector<Ptr<LearningWorker>> m_workers; //!< the workers (null: on another rank)
+    uint32_t m_localWorkers{0};                 //!< the non-null ones
     std::string m_algorithm;                    //!< label column
     double m_lossRate{0.0};                     //!< label column
     uint64_t m_seed{0};                         //!< label column
-    std::map<uint32_t, std::vector<dl::FloatBuffer>> m_snapshots; //!< eval round -> replicas
-    std::map<uint32_t, double> m_computeAt;     //!< eval round -> workers' compute seconds, summed
-    std::map<uint32_t, uint32_t> m_workersDone; //!< round -> workers that ended it
+    std::map<uint32_t, RoundRecord> m_rounds;   //!< rounds not yet complete everywhere
+    uint32_t m_localRoundsCompleted{0};         //!< rounds ended by every worker of this rank
+    uint32_t m_partsSent{0};                    //!< rounds shipped to rank 0
+    std::vector<uint32_t> m_partsReceived;      //!< rank 0: rounds received from each rank
     double m_lossSum{0.0};                      //!< minibatch losses since the last row
     uint64_t m_lossCount{0};                    //!< their number
     uint64_t m_unitsExpected{0};                //!< units expected since the last row
     uint64_t m_unitsArrived{0};                 //!< units arrived since the last row
-    uint64_t m_dropped{0};                      //!< network drops so far
+    uint64_t m_dropped{0};                      //!< this rank's network drops so far
+    std::vector<std::pair<int64_t, uint64_t>> m_dropLog; //!< (time, drops up to it), rising
+    std::vector<int64_t> m_rowTimes;            //!< each row's end time (time steps)
     uint32_t m_roundsCompleted{0};              //!< rounds ended by every worker
     std::vector<Row> m_rows;                    //!< the table
     std::string m_divergence;                   //!< why the run diverged, if it did
+    Status m_status{RUNNING};                   //!< this rank's part of the run
+    std::vector<Status> m_rankStatus;           //!< what each rank last said
+    std::vector<uint32_t> m_statusReceived;     //!< status messages received from each rank
+    uint32_t m_statusSent{0};                   //!< status messages sent to each other rank
     std::chrono::steady_clock::time_point m_wallStart; //!< Watch() time
 };
 
