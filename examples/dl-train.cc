@@ -121,6 +121,7 @@ main(int argc, char* argv[])
     uint32_t evalEvery = 0;
     uint32_t run = 1;
     std::string output = "results/dl-train.csv";
+    std::string eventOrder = "ns3";
     bool progress = true;
 
     CommandLine cmd(__FILE__);
@@ -134,10 +135,7 @@ main(int argc, char* argv[])
     cmd.AddValue("workers", "number of workers (default 16; 1 for local)", workers);
     cmd.AddValue("lossRate", "end-to-end packet loss probability between two workers, [0,1)",
                  lossRate);
-    cmd.AddValue("lossModel",
-                 "bernoulli | bernoulli-hashed (the same law, the same losses on any number of "
-                 "ranks) | burst | gilbert-elliott",
-                 lossModel);
+    cmd.AddValue("lossModel", "bernoulli | burst | gilbert-elliott", lossModel);
     cmd.AddValue("lossPlacement", "receiver (once per path) | every-link (compounds per hop)",
                  lossPlacement);
     cmd.AddValue("burstLength", "mean loss burst length in packets (burst, gilbert-elliott)",
@@ -186,6 +184,10 @@ main(int argc, char* argv[])
                  "threads for local steps and evaluations (0: one per core, at most 8); the "
                  "results do not depend on it",
                  cfg.threads);
+    cmd.AddValue("eventOrder",
+                 "order of same-instant events: ns3 (ns-3's scheduler) | canonical (the same "
+                 "on any number of ranks; needed for runs over several ranks)",
+                 eventOrder);
     cmd.AddValue("output", "results CSV (written atomically)", output);
     cmd.AddValue("progress", "print a progress line per results row on stderr", progress);
     cmd.Parse(argc, argv);
@@ -199,11 +201,23 @@ main(int argc, char* argv[])
           "unknown --psTransport '" + psTransport + "' (expected udp or tcp)");
     Check(lossRate >= 0.0 && lossRate < 1.0 && std::isfinite(lossRate),
           "--lossRate must lie in [0, 1), got " + std::to_string(lossRate));
-    Check(PacketLossHelper::IsModel(lossModel),
-          "unknown --lossModel '" + lossModel + "' (expected " + PacketLossHelper::MODELS + ")");
+    Check(lossModel == "bernoulli" || lossModel == "burst" || lossModel == "gilbert-elliott",
+          "unknown --lossModel '" + lossModel + "' (expected bernoulli, burst or gilbert-elliott)");
     Check(lossPlacement == "receiver" || lossPlacement == "every-link",
           "unknown --lossPlacement '" + lossPlacement + "' (expected receiver or every-link)");
     Check(burstLength >= 1.0, "--burstLength must be at least 1");
+    Check(eventOrder == "ns3" || eventOrder == "canonical",
+          "unknown --eventOrder '" + eventOrder + "' (expected ns3 or canonical)");
+    // Over several ranks, results must not depend on the rank count: that needs the canonical
+    // order of same-instant events (with it, every loss model draws in the same order too).
+    Check(ranks == 1 || eventOrder == "canonical",
+          "a run over " + std::to_string(ranks) +
+              " ranks needs --eventOrder=canonical (and the same flag on one rank to compare): "
+              "ns-3's own order of same-instant events depends on the rank count");
+    if (eventOrder == "canonical")
+    {
+        CanonicalOrderHelper::EnableScheduler();
+    }
     Check(granularity == "packet" || granularity == "block",
           "unknown --granularity '" + granularity + "' (expected packet or block)");
     Check(topology == "star" || topology == "leaf-spine" || topology == "fat-tree",
@@ -328,6 +342,10 @@ main(int argc, char* argv[])
     fabric.InstallStack(InternetStackHelper());
     fabric.AssignIpv4Addresses(Ipv4AddressHelper("10.0.0.0", "255.255.255.252"));
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    if (eventOrder == "canonical")
+    {
+        CanonicalOrderHelper().Install(NodeContainer(fabric.GetHosts(), fabric.GetSwitches()));
+    }
 
     // Loss: none for a lone worker; else once per path (the hosts' NICs) or on every link.
     PacketLossHelper loss;

@@ -5,7 +5,6 @@
 
 #include "ns3/double.h"
 #include "ns3/gilbert-elliott-error-model.h"
-#include "ns3/hashed-rate-error-model.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/pointer.h"
@@ -26,8 +25,9 @@ void
 PacketLossHelper::SetModel(const std::string& model, double rate)
 {
     NS_LOG_FUNCTION(this << model << rate);
-    NS_ABORT_MSG_UNLESS(IsModel(model),
-                        "unknown loss model '" << model << "' (expected " << MODELS << ")");
+    NS_ABORT_MSG_UNLESS(model == "bernoulli" || model == "burst" || model == "gilbert-elliott",
+                        "unknown loss model '"
+                            << model << "' (expected bernoulli, burst or gilbert-elliott)");
     NS_ABORT_MSG_UNLESS(rate >= 0.0 && rate < 1.0, "loss rate " << rate << " is not in [0, 1)");
     m_model = model;
     m_rate = rate;
@@ -40,28 +40,9 @@ PacketLossHelper::SetBurstLength(double packets)
     m_burstLength = packets;
 }
 
-bool
-PacketLossHelper::IsModel(const std::string& model)
-{
-    return model == "bernoulli" || model == "bernoulli-hashed" || model == "burst" ||
-           model == "gilbert-elliott";
-}
-
-bool
-PacketLossHelper::IsOrderFree(const std::string& model)
-{
-    return model == "bernoulli-hashed";
-}
-
 Ptr<ErrorModel>
 PacketLossHelper::Create() const
 {
-    if (m_model == "bernoulli-hashed")
-    {
-        Ptr<HashedRateErrorModel> em = CreateObject<HashedRateErrorModel>();
-        em->SetRate(m_rate);
-        return em;
-    }
     if (m_model == "bernoulli")
     {
         Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
@@ -120,10 +101,6 @@ PacketLossHelper::AssignStreams(int64_t stream)
         else if (Ptr<BurstErrorModel> burst = DynamicCast<BurstErrorModel>(em))
         {
             used += burst->AssignStreams(stream + used);
-        }
-        else if (Ptr<HashedRateErrorModel> hashed = DynamicCast<HashedRateErrorModel>(em))
-        {
-            used += hashed->AssignStreams(stream + used);
         }
         else if (Ptr<GilbertElliottErrorModel> ge = DynamicCast<GilbertElliottErrorModel>(em))
         {

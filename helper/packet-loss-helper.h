@@ -28,27 +28,12 @@ class PacketLossHelper
     /** No loss until SetModel. */
     PacketLossHelper();
 
-    /** The models SetModel knows, for messages. */
-    static constexpr const char* MODELS = "bernoulli, bernoulli-hashed, burst or gilbert-elliott";
-
     /**
-     * \param model "bernoulli" (RateErrorModel per packet), "bernoulli-hashed"
-     *        (HashedRateErrorModel: the same law, each packet's coin keyed by its arrival time),
-     *        "burst" (BurstErrorModel with bursts of BurstLength packets) or "gilbert-elliott"
-     *        (GilbertElliottErrorModel)
+     * \param model "bernoulli" (RateErrorModel per packet), "burst" (BurstErrorModel with bursts
+     *        of BurstLength packets) or "gilbert-elliott" (GilbertElliottErrorModel)
      * \param rate the long-run fraction of packets the model drops, in [0, 1)
      */
     void SetModel(const std::string& model, double rate);
-
-    /** \return true if SetModel knows \p model */
-    static bool IsModel(const std::string& model);
-
-    /**
-     * \return true if \p model loses the same packets whatever order the simulator processes
-     *         packets that arrive at one instant in (so, on any number of ranks); the others
-     *         draw from a sequence, packet after packet
-     */
-    static bool IsOrderFree(const std::string& model);
     /** Mean burst length in packets (burst and gilbert-elliott; >= 1). */
     void SetBurstLength(double packets);
 
@@ -84,7 +69,7 @@ class PacketLossHelper
     int64_t AssignStreams(int64_t stream);
 
   private:
-    std::string m_model{"bernoulli"};         //!< one of MODELS
+    std::string m_model{"bernoulli"};         //!< bernoulli | burst | gilbert-elliott
     double m_rate{0.0};                       //!< long-run loss fraction
     double m_burstLength{4.0};                //!< mean burst length
     std::vector<Ptr<ErrorModel>> m_installed; //!< every model installed, in order

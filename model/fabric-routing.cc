@@ -3,8 +3,6 @@
  */
 #include "fabric-routing.h"
 
-#include "hash-mix.h"
-
 #include "ns3/enum.h"
 #include "ns3/ipv4-route.h"
 #include "ns3/log.h"
@@ -23,7 +21,15 @@ NS_OBJECT_ENSURE_REGISTERED(FabricRouting);
 
 namespace
 {
-using dlhash::Mix;
+/// splitmix64 finaliser: spreads the bits of a flow's fields over the hash.
+uint64_t
+Mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
 
 const std::vector<uint32_t> kNoHops;
 } // namespace
