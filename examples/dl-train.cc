@@ -87,10 +87,10 @@ main(int argc, char* argv[])
     {
         if (!RankExchange::IsAvailable())
         {
-            Fail("launched as " + std::to_string(launched) +
-                 " processes, but this dl-train was built without MPI: build it in an ns-3 tree "
-                 "configured with --enable-mpi (README, \"Running over several processes\"), or "
-                 "run one process");
+            Fail("launched as " + std::to_string(launched)
+                 + " processes, but this dl-train was built without MPI: build it in an ns-3 tree "
+                   "configured with --enable-mpi (README, \"Running over several processes\"), or "
+                   "run one process");
         }
         RankExchange::Enable(&argc, &argv);
     }
@@ -211,9 +211,9 @@ main(int argc, char* argv[])
     // Over several ranks, results must not depend on the rank count: that needs the canonical
     // order of same-instant events (with it, every loss model draws in the same order too).
     Check(ranks == 1 || eventOrder == "canonical",
-          "a run over " + std::to_string(ranks) +
-              " ranks needs --eventOrder=canonical (and the same flag on one rank to compare): "
-              "ns-3's own order of same-instant events depends on the rank count");
+          "a run over " + std::to_string(ranks)
+              + " ranks needs --eventOrder=canonical (and the same flag on one rank to compare): "
+                "ns-3's own order of same-instant events depends on the rank count");
     if (eventOrder == "canonical")
     {
         CanonicalOrderHelper::EnableScheduler();
@@ -334,10 +334,10 @@ main(int argc, char* argv[])
     }
     for (uint32_t r = 0; r < ranks; ++r)
     {
-        Check(workersOnRank[r] > 0, "rank " + std::to_string(r) + " of " + std::to_string(ranks) +
-                                        " would simulate none of the " +
-                                        std::to_string(cfg.workers) +
-                                        " workers (its racks hold no workers): use fewer ranks");
+        Check(workersOnRank[r] > 0, "rank " + std::to_string(r) + " of " + std::to_string(ranks)
+                                        + " would simulate none of the "
+                                        + std::to_string(cfg.workers)
+                                        + " workers (its racks hold no workers): use fewer ranks");
     }
     fabric.InstallStack(InternetStackHelper());
     fabric.AssignIpv4Addresses(Ipv4AddressHelper("10.0.0.0", "255.255.255.252"));

@@ -141,31 +141,31 @@ FabricHelper::CheckRanks(uint32_t hosts) const
     }
     if (m_topology == "star")
     {
-        return "the star has one switch and cannot be split over " + ranks +
-               " (use leaf-spine or fat-tree)";
+        return "the star has one switch and cannot be split over " + ranks
+               + " (use leaf-spine or fat-tree)";
     }
     if (m_topology == "leaf-spine")
     {
         const uint32_t leaves = Leaves(hosts);
         if (leaves % m_ranks != 0)
         {
-            return ranks + " do not divide the " + std::to_string(leaves) +
-                   " leaves of this leaf-spine (each rank simulates the same number of whole "
-                   "racks)";
+            return ranks + " do not divide the " + std::to_string(leaves)
+                   + " leaves of this leaf-spine (each rank simulates the same number of whole "
+                     "racks)";
         }
         return "";
     }
     const uint32_t k = FatTreeArity(hosts);
     if (k % m_ranks != 0)
     {
-        return ranks + " do not divide the " + std::to_string(k) +
-               " pods of this fat-tree (each rank simulates the same number of whole pods)";
+        return ranks + " do not divide the " + std::to_string(k)
+               + " pods of this fat-tree (each rank simulates the same number of whole pods)";
     }
     const uint32_t podHosts = FatTreeHosts(k) / k;
     if ((hosts + podHosts - 1) / podHosts <= (k / m_ranks) * (m_ranks - 1))
     {
-        return std::to_string(hosts) + " hosts fill too few pods of the " + std::to_string(k) +
-               "-ary fat-tree to give each of " + ranks + " one";
+        return std::to_string(hosts) + " hosts fill too few pods of the " + std::to_string(k)
+               + "-ary fat-tree to give each of " + ranks + " one";
     }
     return "";
 }

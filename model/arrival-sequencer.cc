@@ -72,20 +72,15 @@ ArrivalSequencer::Install(Ptr<Node> node)
         }
         for (uint16_t protocol : {Ipv4L3Protocol::PROT_NUMBER, ArpL3Protocol::PROT_NUMBER})
         {
-            node->RegisterProtocolHandler(MakeCallback(&ArrivalSequencer::Receive, this),
-                                          protocol,
+            node->RegisterProtocolHandler(MakeCallback(&ArrivalSequencer::Receive, this), protocol,
                                           device);
         }
     }
 }
 
 void
-ArrivalSequencer::Receive(Ptr<NetDevice> device,
-                          Ptr<const Packet> packet,
-                          uint16_t protocol,
-                          const Address& from,
-                          const Address& to,
-                          NetDevice::PacketType type)
+ArrivalSequencer::Receive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
+                          const Address& from, const Address& to, NetDevice::PacketType type)
 {
     m_pending.push_back(Arrival{device->GetIfIndex(), device, packet, protocol, from, to, type});
     if (!m_deliveryScheduled)
@@ -104,9 +99,8 @@ ArrivalSequencer::Deliver()
     std::vector<Arrival> arrivals;
     arrivals.swap(m_pending);
     // One packet per device and instant on a point-to-point link; stable for the others.
-    std::stable_sort(arrivals.begin(), arrivals.end(), [](const Arrival& a, const Arrival& b) {
-        return a.ifIndex < b.ifIndex;
-    });
+    std::stable_sort(arrivals.begin(), arrivals.end(),
+                     [](const Arrival& a, const Arrival& b) { return a.ifIndex < b.ifIndex; });
     NS_LOG_LOGIC(arrivals.size() << " packets at " << Simulator::Now());
     for (const Arrival& a : arrivals)
     {

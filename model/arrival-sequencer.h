@@ -53,27 +53,23 @@ class ArrivalSequencer : public Object
     /// One packet waiting for the end of its instant.
     struct Arrival
     {
-        uint32_t ifIndex;          //!< its device's index on the node
-        Ptr<NetDevice> device;     //!< the device
-        Ptr<const Packet> packet;  //!< the packet
-        uint16_t protocol;         //!< its protocol number
-        Address from;              //!< sender's address
-        Address to;                //!< destination address
+        uint32_t ifIndex;           //!< its device's index on the node
+        Ptr<NetDevice> device;      //!< the device
+        Ptr<const Packet> packet;   //!< the packet
+        uint16_t protocol;          //!< its protocol number
+        Address from;               //!< sender's address
+        Address to;                 //!< destination address
         NetDevice::PacketType type; //!< for us, broadcast, ...
     };
 
     /// A protocol handler: set the packet aside until the instant's late event.
-    void Receive(Ptr<NetDevice> device,
-                 Ptr<const Packet> packet,
-                 uint16_t protocol,
-                 const Address& from,
-                 const Address& to,
-                 NetDevice::PacketType type);
+    void Receive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
+                 const Address& from, const Address& to, NetDevice::PacketType type);
     /// Deliver the instant's packets, device by device.
     void Deliver();
 
-    Ptr<TrafficControlLayer> m_tc;  //!< where the packets go
-    std::vector<Arrival> m_pending; //!< this instant's packets
+    Ptr<TrafficControlLayer> m_tc;   //!< where the packets go
+    std::vector<Arrival> m_pending;  //!< this instant's packets
     bool m_deliveryScheduled{false}; //!< a Deliver is due at this instant
 };
 

@@ -11,11 +11,11 @@
 #include <utility>
 
 #ifdef NS3_MPI
-#include "ns3/global-value.h"
-#include "ns3/mpi-interface.h"
-#include "ns3/string.h"
+#    include "ns3/global-value.h"
+#    include "ns3/mpi-interface.h"
+#    include "ns3/string.h"
 
-#include <mpi.h>
+#    include <mpi.h>
 #endif
 
 namespace ns3
@@ -157,8 +157,7 @@ RankExchange::Send(uint32_t to, int tag, std::vector<uint8_t> bytes)
     ReleaseCompleted();
     g_outgoing.push_back(Outgoing{MPI_REQUEST_NULL, std::move(bytes)});
     Outgoing& out = g_outgoing.back();
-    MPI_Isend(out.data.data(), int(out.data.size()), MPI_BYTE, int(to), tag, g_comm,
-              &out.request);
+    MPI_Isend(out.data.data(), int(out.data.size()), MPI_BYTE, int(to), tag, g_comm, &out.request);
 #else
     NS_ABORT_MSG("RankExchange::Send to rank " << to << " (tag " << tag << ", " << bytes.size()
                                                << " bytes) in a build without MPI");

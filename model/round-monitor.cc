@@ -109,8 +109,7 @@ enum MessageTag : int
 class MessageWriter
 {
   public:
-    template <typename T>
-    void Put(const T& value)
+    template<typename T> void Put(const T& value)
     {
         const auto* p = reinterpret_cast<const uint8_t*>(&value);
         m_bytes.insert(m_bytes.end(), p, p + sizeof(T));
@@ -141,8 +140,7 @@ class MessageReader
     {
     }
 
-    template <typename T>
-    T Get()
+    template<typename T> T Get()
     {
         T value;
         std::memcpy(&value, Advance(sizeof(T)), sizeof(T));
@@ -206,10 +204,9 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
         w->GetSync()->TraceConnectWithoutContext("PhaseEnd",
                                                  MakeCallback(&RoundMonitor::OnPhaseEnd, this));
     }
-    NS_ABORT_MSG_IF(m_localWorkers == 0,
-                    "RoundMonitor: rank " << RankExchange::GetRank() << " of " << ranks
-                                          << " simulates none of the " << workers.size()
-                                          << " workers");
+    NS_ABORT_MSG_IF(m_localWorkers == 0, "RoundMonitor: rank " << RankExchange::GetRank() << " of "
+                                                               << ranks << " simulates none of the "
+                                                               << workers.size() << " workers");
     if (RankExchange::IsDistributed())
     {
         m_pollEvent = Simulator::ScheduleNow(&RoundMonitor::Poll, this);
@@ -403,7 +400,8 @@ RoundMonitor::OnDrop(Ptr<const Packet> packet)
 uint64_t
 RoundMonitor::DroppedBefore(int64_t time) const
 {
-    auto it = std::lower_bound(m_dropLog.begin(), m_dropLog.end(), std::make_pair(time, uint64_t(0)));
+    auto it
+        = std::lower_bound(m_dropLog.begin(), m_dropLog.end(), std::make_pair(time, uint64_t(0)));
     return it == m_dropLog.begin() ? 0 : std::prev(it)->second;
 }
 
@@ -462,8 +460,8 @@ RoundMonitor::MergePart(uint32_t from, const std::vector<uint8_t>& bytes)
     for (uint32_t k = 0; k < count; ++k)
     {
         const auto i = r.Get<uint32_t>();
-        NS_ABORT_MSG_IF(i >= record.ends.size(), "RoundMonitor: worker " << i << " from rank "
-                                                                          << from);
+        NS_ABORT_MSG_IF(i >= record.ends.size(),
+                        "RoundMonitor: worker " << i << " from rank " << from);
         WorkerEnd& e = record.ends[i];
         e.loss = r.Get<double>();
         e.endTime = r.Get<int64_t>();
@@ -529,7 +527,8 @@ RoundMonitor::Poll()
     while (RankExchange::TryReceive(STATUS, &from, &bytes))
     {
         m_statusReceived[from]++;
-        m_rankStatus[from] = std::max(m_rankStatus[from], Status(MessageReader(bytes).Get<uint8_t>()));
+        m_rankStatus[from]
+            = std::max(m_rankStatus[from], Status(MessageReader(bytes).Get<uint8_t>()));
     }
     const Status worst = *std::max_element(m_rankStatus.begin(), m_rankStatus.end());
     const Status least = *std::min_element(m_rankStatus.begin(), m_rankStatus.end());

@@ -44,25 +44,25 @@ class RoundMonitor : public Object
     /** One results row. */
     struct Row
     {
-        double epoch;                 //!< epochs completed
-        uint32_t round;               //!< rounds completed
-        double simTime;               //!< simulated seconds when the last worker ended the round
-        double simCompute;            //!< of which computing: mean over workers
-        double simComm;               //!< the rest: communication and waiting
-        double trainLoss;             //!< mean worker minibatch loss over the rounds since the last row
-        double globalTrainLoss;       //!< averaged model: loss on the fixed training subset
-        double replicaTrainLoss;      //!< mean over replicas of their loss on that subset
-        double testLoss;              //!< averaged model: test loss
-        double testAccuracy;          //!< averaged model: test accuracy
+        double epoch;            //!< epochs completed
+        uint32_t round;          //!< rounds completed
+        double simTime;          //!< simulated seconds when the last worker ended the round
+        double simCompute;       //!< of which computing: mean over workers
+        double simComm;          //!< the rest: communication and waiting
+        double trainLoss;        //!< mean worker minibatch loss over the rounds since the last row
+        double globalTrainLoss;  //!< averaged model: loss on the fixed training subset
+        double replicaTrainLoss; //!< mean over replicas of their loss on that subset
+        double testLoss;         //!< averaged model: test loss
+        double testAccuracy;     //!< averaged model: test accuracy
         double replicaTestAccuracy;   //!< mean over replicas of their own test accuracy
         uint32_t replicasEvaluated;   //!< replicas that mean is over (ReplicaSample)
         double replicaTestAccuracySe; //!< its standard error (0 when every replica counts)
         double consensusDistance;     //!< mean_i ||x_i - mean(x)||^2
         double arrivalRate;           //!< units arrived / expected in those rounds' phases
-        uint64_t packetsSent;         //!< model-block packets the workers sent up to their round end
-        uint64_t packetsDropped;      //!< packets dropped in the network before simTime
-        uint64_t packetsLate;         //!< packets received late or early, up to the round end
-        double wallTime;              //!< wall-clock seconds since Watch()
+        uint64_t packetsSent;    //!< model-block packets the workers sent up to their round end
+        uint64_t packetsDropped; //!< packets dropped in the network before simTime
+        uint64_t packetsLate;    //!< packets received late or early, up to the round end
+        double wallTime;         //!< wall-clock seconds since Watch()
     };
 
     /**
@@ -160,11 +160,11 @@ class RoundMonitor : public Object
     /// One worker's end of one round, as the rows need it.
     struct WorkerEnd
     {
-        double loss{0.0};     //!< its minibatch loss
-        int64_t endTime{0};   //!< simulated time it ended the round (time steps)
-        double compute{0.0};  //!< its simulated compute seconds so far (evaluation rounds)
-        uint64_t sent{0};     //!< model-block packets it had sent (evaluation rounds)
-        uint64_t late{0};     //!< packets it had received late or early (evaluation rounds)
+        double loss{0.0};       //!< its minibatch loss
+        int64_t endTime{0};     //!< simulated time it ended the round (time steps)
+        double compute{0.0};    //!< its simulated compute seconds so far (evaluation rounds)
+        uint64_t sent{0};       //!< model-block packets it had sent (evaluation rounds)
+        uint64_t late{0};       //!< packets it had received late or early (evaluation rounds)
         dl::FloatBuffer params; //!< its replica (evaluation rounds)
     };
 
@@ -238,14 +238,14 @@ class RoundMonitor : public Object
     uint64_t m_unitsArrived{0};                 //!< units arrived since the last row
     uint64_t m_dropped{0};                      //!< this rank's network drops so far
     std::vector<std::pair<int64_t, uint64_t>> m_dropLog; //!< (time, drops up to it), rising
-    std::vector<int64_t> m_rowTimes;            //!< each row's end time (time steps)
-    uint32_t m_roundsCompleted{0};              //!< rounds ended by every worker
-    std::vector<Row> m_rows;                    //!< the table
-    std::string m_divergence;                   //!< why the run diverged, if it did
-    Status m_status{RUNNING};                   //!< this rank's part of the run
-    std::vector<Status> m_rankStatus;           //!< what each rank last said
-    std::vector<uint32_t> m_statusReceived;     //!< status messages received from each rank
-    uint32_t m_statusSent{0};                   //!< status messages sent to each other rank
+    std::vector<int64_t> m_rowTimes;                     //!< each row's end time (time steps)
+    uint32_t m_roundsCompleted{0};                       //!< rounds ended by every worker
+    std::vector<Row> m_rows;                             //!< the table
+    std::string m_divergence;                            //!< why the run diverged, if it did
+    Status m_status{RUNNING};                            //!< this rank's part of the run
+    std::vector<Status> m_rankStatus;                    //!< what each rank last said
+    std::vector<uint32_t> m_statusReceived;            //!< status messages received from each rank
+    uint32_t m_statusSent{0};                          //!< status messages sent to each other rank
     std::chrono::steady_clock::time_point m_wallStart; //!< Watch() time
 };
 

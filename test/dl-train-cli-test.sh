@@ -44,6 +44,15 @@ done
 check "cnn: 1 and 2 threads, same results" \
     "[ -s $tmp/threads-cnn-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/threads-cnn-1.csv) <(cut -d, -f1-15,17- $tmp/threads-cnn-2.csv)"
 
+# The canonical order of same-instant events (runs over ranks need it): deterministic too, and
+# on a lossy leaf-spine with threads as on one.
+for t in 1 2; do
+    "$bin" "${common[@]}" --algorithm=rps --topology=leaf-spine --workersPerLeaf=2 --epochs=1 \
+        --evalEvery=3 --eventOrder=canonical --threads=$t --output="$tmp/canonical-$t.csv" >/dev/null 2>&1
+done
+check "canonical event order: runs, 1 and 2 threads the same" \
+    "[ -s $tmp/canonical-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/canonical-1.csv) <(cut -d, -f1-15,17- $tmp/canonical-2.csv)"
+
 # col FILE NAME: the column called NAME, one value per row.
 col() { awk -F, -v name="$2" 'NR==1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' "$1"; }
 
@@ -130,6 +139,10 @@ bad "seed beyond 32 bits" "seed must lie in" --seed=4294967296
 bad "seed zero" "seed must lie in" --seed=0
 bad "negative seed" "seed must lie in" --seed=-1
 bad "empty queues" "queueSize must hold" --queueSize=0p
+bad "unknown event order" "unknown --eventOrder .fifo." --eventOrder=fifo
+# This build has no MPI: launched as 2 processes (mpirun's variable), it refuses, rather than
+# run the whole job twice and write one file from both.
+OMPI_COMM_WORLD_SIZE=2 bad "MPI asked of a build without it" "launched as 2 processes, but this dl-train was built without MPI"
 
 # Hostile dataset folders (IDX files written here): one line naming the problem, never results.
 idx() { # idx FILE MAGIC DIM... -- write an IDX header and prod(DIM) bytes of data
