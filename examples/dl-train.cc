@@ -36,7 +36,7 @@ Fail(const std::string& message, int code = 2)
 {
     // Every rank fails the same way (same input, same outcome after RoundMonitor::Finish):
     // rank 0 says why, and every rank leaves MPI in step, so the launcher adds nothing.
-    if (RankExchange::GetRank() == 0)
+    if (RankExchange::GetRank() == 0 && RankExchange::LaunchedRank() == 0)
     {
         std::cerr << "dl-train: error: " << message << std::endl;
     }

@@ -7,6 +7,7 @@
 #include "ns3/ipv4-list-routing.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
+#include "ns3/rank-exchange.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
 
@@ -494,14 +495,33 @@ FabricHelper::AssignStreams(int64_t stream)
 void
 FabricHelper::EnablePcap(const std::string& prefix, bool allDevices)
 {
-    m_p2p.EnablePcap(prefix, allDevices ? m_devices : m_hostDevices);
+    m_p2p.EnablePcap(prefix, LocalDevices(allDevices ? m_devices : m_hostDevices));
 }
 
 void
 FabricHelper::EnableAscii(const std::string& fileName, bool allDevices)
 {
+    // Split over ranks, each rank writes its own file (one stream cannot be shared).
+    const std::string name = RankExchange::IsDistributed()
+                                 ? fileName + ".rank" + std::to_string(RankExchange::GetRank())
+                                 : fileName;
     AsciiTraceHelper ascii;
-    m_p2p.EnableAscii(ascii.CreateFileStream(fileName), allDevices ? m_devices : m_hostDevices);
+    m_p2p.EnableAscii(ascii.CreateFileStream(name),
+                      LocalDevices(allDevices ? m_devices : m_hostDevices));
+}
+
+NetDeviceContainer
+FabricHelper::LocalDevices(const NetDeviceContainer& devices)
+{
+    NetDeviceContainer local;
+    for (auto it = devices.Begin(); it != devices.End(); ++it)
+    {
+        if ((*it)->GetNode()->GetSystemId() == RankExchange::GetRank())
+        {
+            local.Add(*it);
+        }
+    }
+    return local;
 }
 
 } // namespace ns3

@@ -186,9 +186,15 @@ class FabricHelper
     /** \return every switch port (the devices of the fabric that are not host NICs) */
     NetDeviceContainer GetSwitchDevices() const;
 
-    /** Write a pcap file per host NIC (\p allDevices: per device of the fabric). */
+    /**
+     * Write a pcap file per host NIC (\p allDevices: per device of the fabric); split over
+     * ranks, each rank writes its own nodes' files.
+     */
     void EnablePcap(const std::string& prefix, bool allDevices = false);
-    /** Write one ASCII trace of the host NICs (\p allDevices: of every device). */
+    /**
+     * Write one ASCII trace of the host NICs (\p allDevices: of every device); split over
+     * ranks, one per rank, "<fileName>.rank<r>", of its own nodes.
+     */
     void EnableAscii(const std::string& fileName, bool allDevices = false);
 
   private:
@@ -200,6 +206,9 @@ class FabricHelper
     {
         return uint32_t(uint64_t(g) * m_ranks / groups);
     }
+
+    /// \return the devices of \p devices whose nodes this rank simulates
+    static NetDeviceContainer LocalDevices(const NetDeviceContainer& devices);
 
     /// Link two nodes; returns the two devices (a's first).
     NetDeviceContainer Link(Ptr<Node> a, Ptr<Node> b);

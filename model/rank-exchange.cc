@@ -92,6 +92,19 @@ RankExchange::LaunchedSize()
     return 1;
 }
 
+uint32_t
+RankExchange::LaunchedRank()
+{
+    for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"})
+    {
+        if (const char* value = std::getenv(name))
+        {
+            return uint32_t(std::strtoul(value, nullptr, 10));
+        }
+    }
+    return 0;
+}
+
 void
 RankExchange::Enable(int* argc, char*** argv)
 {

@@ -42,6 +42,14 @@ class RankExchange
     static uint32_t LaunchedSize();
 
     /**
+     * This process's rank according to its launcher (OMPI_COMM_WORLD_RANK, PMI_RANK,
+     * PMIX_RANK); 0 when not launched by one. A build without MPI launched as several
+     * processes uses it to have one of them say why it stops.
+     * \return the launcher's rank of this process
+     */
+    static uint32_t LaunchedRank();
+
+    /**
      * Initialise MPI and make the simulator ns-3's DistributedSimulatorImpl (granted-time
      * windows; the lookahead is the smallest delay of the point-to-point links between ranks).
      * Call before any node is created. Aborts in a build without MPI.

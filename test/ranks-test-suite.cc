@@ -238,8 +238,11 @@ class OneRankTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(RankExchange::LaunchedSize(), 1, "a Slurm step, not MPI's");
         setenv("PMIX_RANK", "0", 1);
         NS_TEST_EXPECT_MSG_EQ(RankExchange::LaunchedSize(), 4, "srun --mpi=pmix");
+        NS_TEST_EXPECT_MSG_EQ(RankExchange::LaunchedRank(), 0, "PMIx's rank");
         setenv("OMPI_COMM_WORLD_SIZE", "3", 1);
+        setenv("OMPI_COMM_WORLD_RANK", "2", 1);
         NS_TEST_EXPECT_MSG_EQ(RankExchange::LaunchedSize(), 3, "mpirun");
+        NS_TEST_EXPECT_MSG_EQ(RankExchange::LaunchedRank(), 2, "mpirun's rank");
         for (const char* n : names)
         {
             unsetenv(n);
