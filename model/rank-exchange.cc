@@ -247,16 +247,18 @@ RankExchange::AllSum(const std::vector<uint64_t>& values)
 }
 
 void
-RankExchange::Broadcast(std::vector<uint8_t>* values)
+RankExchange::Broadcast(std::vector<uint8_t>* values, uint32_t root)
 {
 #ifdef NS3_MPI
     if (g_comm != MPI_COMM_NULL)
     {
         uint64_t size = values->size();
-        MPI_Bcast(&size, 1, MPI_UINT64_T, 0, g_comm);
+        MPI_Bcast(&size, 1, MPI_UINT64_T, int(root), g_comm);
         values->resize(size);
-        MPI_Bcast(values->data(), int(size), MPI_BYTE, 0, g_comm);
+        MPI_Bcast(values->data(), int(size), MPI_BYTE, int(root), g_comm);
     }
+#else
+    NS_ABORT_MSG_IF(root != 0, "RankExchange::Broadcast from rank " << root << " of 1");
 #endif
 }
 

@@ -108,10 +108,11 @@ class RankExchange
     static std::vector<uint64_t> AllSum(const std::vector<uint64_t>& values);
 
     /**
-     * Collective: rank 0's values on every rank.
-     * \param values rank 0's values (other ranks' are replaced)
+     * Collective: one rank's bytes on every rank.
+     * \param values the root's bytes (other ranks' are replaced)
+     * \param root the rank whose bytes every rank gets
      */
-    static void Broadcast(std::vector<uint8_t>* values);
+    static void Broadcast(std::vector<uint8_t>* values, uint32_t root = 0);
 };
 
 } // namespace ns3

@@ -5,6 +5,7 @@
 
 #include "job-tag.h"
 #include "rank-exchange.h"
+#include "rank-message.h"
 
 #include "ns3/slice-ops.h"
 
@@ -96,85 +97,8 @@ RoundMonitor::~RoundMonitor() = default;
 
 namespace
 {
-
-/// Message kinds between ranks (RankExchange tags).
-enum MessageTag : int
-{
-    ROUND_PART = 7101, //!< a rank's workers' ends of one round, to rank 0
-    STATUS = 7102,     //!< a rank's part of the run ended or failed, to every rank
-    FINAL = 7103       //!< after Simulator::Run: a rank's outcome and message counts, to rank 0
-};
-
-/// Appends plain values to a message.
-class MessageWriter
-{
-  public:
-    template<typename T> void Put(const T& value)
-    {
-        const auto* p = reinterpret_cast<const uint8_t*>(&value);
-        m_bytes.insert(m_bytes.end(), p, p + sizeof(T));
-    }
-
-    void PutBytes(const void* data, size_t size)
-    {
-        Put<uint64_t>(size);
-        const auto* p = static_cast<const uint8_t*>(data);
-        m_bytes.insert(m_bytes.end(), p, p + size);
-    }
-
-    std::vector<uint8_t> Take()
-    {
-        return std::move(m_bytes);
-    }
-
-  private:
-    std::vector<uint8_t> m_bytes; //!< the message so far
-};
-
-/// Reads a MessageWriter's message back, in the same order.
-class MessageReader
-{
-  public:
-    explicit MessageReader(const std::vector<uint8_t>& bytes)
-        : m_bytes(bytes)
-    {
-    }
-
-    template<typename T> T Get()
-    {
-        T value;
-        std::memcpy(&value, Advance(sizeof(T)), sizeof(T));
-        return value;
-    }
-
-    /// \return the size of the next byte run, and its start in *data
-    size_t GetBytes(const uint8_t** data)
-    {
-        const auto size = size_t(Get<uint64_t>());
-        *data = Advance(size);
-        return size;
-    }
-
-    std::string GetString()
-    {
-        const uint8_t* data;
-        const size_t size = GetBytes(&data);
-        return std::string(reinterpret_cast<const char*>(data), size);
-    }
-
-  private:
-    const uint8_t* Advance(size_t size)
-    {
-        NS_ABORT_MSG_IF(m_at + size > m_bytes.size(), "RoundMonitor: truncated rank message");
-        const uint8_t* p = m_bytes.data() + m_at;
-        m_at += size;
-        return p;
-    }
-
-    const std::vector<uint8_t>& m_bytes; //!< the message
-    size_t m_at{0};                      //!< read position
-};
-
+/// RankExchange tag of a rank's workers' ends of one round, sent to rank 0.
+constexpr int ROUND_PART_TAG = 7101;
 } // namespace
 
 void
@@ -187,8 +111,7 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
     m_seed = job->GetConfig().seed;
     m_wallStart = std::chrono::steady_clock::now();
     const uint32_t ranks = RankExchange::GetSize();
-    m_rankStatus.assign(ranks, RUNNING);
-    m_statusReceived.assign(ranks, 0);
+    m_outcome = RankOutcome();
     m_partsReceived.assign(ranks, 0);
     // Armed when the simulation starts, so that a Deadline set after Watch (CreateMonitor
     // watches at once) counts.
@@ -298,7 +221,7 @@ RoundMonitor::OnDeadline()
                        + " did not finish by simulated time "
                        + std::to_string(Simulator::Now().GetSeconds()) + " s (Deadline)";
         NS_LOG_WARN(m_incomplete);
-        SetStatus(INCOMPLETE);
+        SetStatus(RankOutcome::INCOMPLETE);
     }
 }
 
@@ -309,34 +232,15 @@ RoundMonitor::Diverge(const std::string& what)
     {
         m_divergence = what;
         NS_LOG_WARN("diverged: " << what);
-        SetStatus(DIVERGED);
+        SetStatus(RankOutcome::DIVERGED);
     }
 }
 
 void
-RoundMonitor::SetStatus(Status status)
+RoundMonitor::SetStatus(RankOutcome::Status status)
 {
-    if (status <= m_status)
-    {
-        return;
-    }
-    m_status = status;
-    const uint32_t self = RankExchange::GetRank();
-    m_rankStatus[self] = status;
-    if (RankExchange::IsDistributed())
-    {
-        for (uint32_t r = 0; r < RankExchange::GetSize(); ++r)
-        {
-            if (r != self)
-            {
-                MessageWriter w;
-                w.Put<uint8_t>(status);
-                RankExchange::Send(r, STATUS, w.Take());
-            }
-        }
-        ++m_statusSent;
-    }
-    if (status >= INCOMPLETE)
+    m_outcome.Set(status);
+    if (status >= RankOutcome::INCOMPLETE)
     {
         Simulator::Stop();
     }
@@ -417,7 +321,7 @@ RoundMonitor::ShipRound(uint32_t round)
     else
     {
         auto it = m_rounds.find(round);
-        MessageWriter w;
+        RankMessage w;
         w.Put<uint32_t>(round);
         w.Put<uint64_t>(it->second.unitsExpected);
         w.Put<uint64_t>(it->second.unitsArrived);
@@ -437,20 +341,20 @@ RoundMonitor::ShipRound(uint32_t round)
             w.Put<uint64_t>(e.late);
             w.PutBytes(e.params.data(), e.params.size() * sizeof(float));
         }
-        RankExchange::Send(0, ROUND_PART, w.Take());
+        RankExchange::Send(0, ROUND_PART_TAG, w.Take());
         ++m_partsSent;
         m_rounds.erase(it);
     }
     if (m_localRoundsCompleted == m_job->GetTotalRounds())
     {
-        SetStatus(DONE);
+        SetStatus(RankOutcome::DONE);
     }
 }
 
 void
-RoundMonitor::MergePart(uint32_t from, const std::vector<uint8_t>& bytes)
+RoundMonitor::MergePart(uint32_t from, std::vector<uint8_t> bytes)
 {
-    MessageReader r(bytes);
+    RankMessage r(std::move(bytes));
     const auto round = r.Get<uint32_t>();
     RoundRecord& record = m_rounds[round];
     record.ends.resize(m_workers.size());
@@ -519,24 +423,18 @@ RoundMonitor::Poll()
 {
     uint32_t from = 0;
     std::vector<uint8_t> bytes;
-    while (RankExchange::TryReceive(ROUND_PART, &from, &bytes))
+    while (RankExchange::TryReceive(ROUND_PART_TAG, &from, &bytes))
     {
-        MergePart(from, bytes);
+        MergePart(from, std::move(bytes));
     }
     CompleteRounds();
-    while (RankExchange::TryReceive(STATUS, &from, &bytes))
-    {
-        m_statusReceived[from]++;
-        m_rankStatus[from]
-            = std::max(m_rankStatus[from], Status(MessageReader(bytes).Get<uint8_t>()));
-    }
-    const Status worst = *std::max_element(m_rankStatus.begin(), m_rankStatus.end());
-    const Status least = *std::min_element(m_rankStatus.begin(), m_rankStatus.end());
-    if (worst >= INCOMPLETE || least == DONE)
+    m_outcome.Poll();
+    const bool failed = m_outcome.Worst() >= RankOutcome::INCOMPLETE;
+    if (failed || m_outcome.AllDone())
     {
         // Every rank's workers have ended (or one rank failed): the outcome is known. Ranks that
         // finished earlier kept forwarding the others' packets until now.
-        if (m_stopWhenDone || worst >= INCOMPLETE)
+        if (m_stopWhenDone || failed)
         {
             Simulator::Stop();
         }
@@ -556,57 +454,31 @@ RoundMonitor::Finish()
     m_pollEvent.Cancel();
     const uint32_t ranks = RankExchange::GetSize();
     const uint32_t self = RankExchange::GetRank();
-    Status outcome = m_status;
-    std::string reason = m_divergence.empty() ? m_incomplete : m_divergence;
-    std::vector<uint32_t> statusSent(ranks, 0);
-    statusSent[self] = m_statusSent;
-    if (self != 0)
+    // The rounds still on their way to rank 0.
+    std::vector<uint64_t> sent(ranks, 0);
+    sent[self] = m_partsSent;
+    sent = RankExchange::AllSum(sent);
+    if (self == 0)
     {
-        MessageWriter w;
-        w.Put<uint8_t>(m_status);
-        w.Put<uint32_t>(m_partsSent);
-        w.Put<uint32_t>(m_statusSent);
-        w.PutBytes(reason.data(), reason.size());
-        RankExchange::Send(0, FINAL, w.Take());
-    }
-    else
-    {
-        // Every rank's last word, then the rounds still on their way; the worst outcome wins
-        // (the lowest rank's reason among equals).
         for (uint32_t r = 1; r < ranks; ++r)
         {
-            const std::vector<uint8_t> bytes = RankExchange::Receive(r, FINAL);
-            MessageReader m(bytes);
-            const auto status = Status(m.Get<uint8_t>());
-            const auto parts = m.Get<uint32_t>();
-            statusSent[r] = m.Get<uint32_t>();
-            const std::string why = m.GetString();
-            if (status > outcome)
+            while (m_partsReceived[r] < sent[r])
             {
-                outcome = status;
-                reason = why;
-            }
-            while (m_partsReceived[r] < parts)
-            {
-                MergePart(r, RankExchange::Receive(r, ROUND_PART));
+                MergePart(r, RankExchange::Receive(r, ROUND_PART_TAG));
             }
         }
         CompleteRounds();
-        if (!m_divergence.empty() && outcome < DIVERGED)
-        {
-            outcome = DIVERGED;
-            reason = m_divergence;
-        }
     }
-    // Drops happen on every rank: each counts its own before each row's time.
-    MessageWriter times;
+    // Drops happen on every rank: each counts its own before each row's time. With them, the
+    // total, and the rounds rank 0 completed.
+    RankMessage times;
     times.PutBytes(m_rowTimes.data(), m_rowTimes.size() * sizeof(int64_t));
     std::vector<uint8_t> timeBytes = times.Take();
     RankExchange::Broadcast(&timeBytes);
-    MessageReader timeReader(timeBytes);
+    RankMessage timeReader(std::move(timeBytes));
     const uint8_t* timeData;
     const size_t rows = timeReader.GetBytes(&timeData) / sizeof(int64_t);
-    std::vector<uint64_t> counts(rows + 1);
+    std::vector<uint64_t> counts(rows + 2, 0);
     for (size_t i = 0; i < rows; ++i)
     {
         int64_t t;
@@ -614,37 +486,19 @@ RoundMonitor::Finish()
         counts[i] = DroppedBefore(t);
     }
     counts[rows] = m_dropped;
+    counts[rows + 1] = self == 0 ? m_roundsCompleted : 0;
     counts = RankExchange::AllSum(counts);
     for (size_t i = 0; i < m_rows.size(); ++i)
     {
         m_rows[i].packetsDropped = counts[i];
     }
     m_dropped = counts[rows];
-    // The outcome, on every rank.
-    MessageWriter w;
-    w.Put<uint8_t>(outcome);
-    w.Put<uint32_t>(m_roundsCompleted);
-    w.PutBytes(reason.data(), reason.size());
-    w.PutBytes(statusSent.data(), statusSent.size() * sizeof(uint32_t));
-    std::vector<uint8_t> bytes = w.Take();
-    RankExchange::Broadcast(&bytes);
-    MessageReader m(bytes);
-    outcome = Status(m.Get<uint8_t>());
-    m_roundsCompleted = m.Get<uint32_t>();
-    reason = m.GetString();
-    const uint8_t* sentData;
-    m.GetBytes(&sentData);
-    std::memcpy(statusSent.data(), sentData, ranks * sizeof(uint32_t));
-    m_divergence = outcome == DIVERGED ? reason : "";
-    m_incomplete = outcome == INCOMPLETE ? reason : "";
-    // Status messages not read yet: read them, so that every send completes.
-    for (uint32_t r = 0; r < ranks; ++r)
-    {
-        for (; r != self && m_statusReceived[r] < statusSent[r]; ++m_statusReceived[r])
-        {
-            RankExchange::Receive(r, STATUS);
-        }
-    }
+    m_roundsCompleted = uint32_t(counts[rows + 1]);
+    // The outcome, the same on every rank.
+    const auto [status, reason]
+        = m_outcome.Agree(m_divergence.empty() ? m_incomplete : m_divergence);
+    m_divergence = status == RankOutcome::DIVERGED ? reason : "";
+    m_incomplete = status == RankOutcome::INCOMPLETE ? reason : "";
     RankExchange::Flush();
 }
 

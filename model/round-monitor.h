@@ -5,6 +5,7 @@
 #define ROUND_MONITOR_H
 
 #include "learning-worker.h"
+#include "rank-outcome.h"
 #include "training-job.h"
 
 #include "ns3/event-id.h"
@@ -178,15 +179,6 @@ class RoundMonitor : public Object
         uint64_t unitsArrived{0};    //!< of which arrived
     };
 
-    /// How a rank's part of the run ended, in increasing severity (RankExchange messages).
-    enum Status : uint8_t
-    {
-        RUNNING = 0,
-        DONE = 1,       //!< its workers ended the last round
-        INCOMPLETE = 2, //!< the Deadline passed first
-        DIVERGED = 3    //!< a non-finite loss or parameter
-    };
-
     void OnRoundEnd(uint32_t worker, uint32_t round, double loss);
     void OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived,
                     bool timedOut);
@@ -196,7 +188,7 @@ class RoundMonitor : public Object
     /// This rank's workers have all ended \p round: hand its part to rank 0 (or keep it there).
     void ShipRound(uint32_t round);
     /// Add a part received from another rank.
-    void MergePart(uint32_t from, const std::vector<uint8_t>& bytes);
+    void MergePart(uint32_t from, std::vector<uint8_t> bytes);
     /// Emit the rows of the rounds every rank has completed, in order.
     void CompleteRounds();
     void EmitRow(uint32_t round, RoundRecord& record);
@@ -204,7 +196,7 @@ class RoundMonitor : public Object
     uint64_t DroppedBefore(int64_t time) const;
     void Diverge(const std::string& what);
     /// This rank's part of the run has ended (or failed): tell the others, stop if it failed.
-    void SetStatus(Status status);
+    void SetStatus(RankOutcome::Status status);
     /// Distributed runs: read the other ranks' messages, stop when the outcome is known.
     void Poll();
     /// Schedule the deadline check (at the simulation's start: Deadline may be set late).
@@ -242,11 +234,8 @@ class RoundMonitor : public Object
     uint32_t m_roundsCompleted{0};                       //!< rounds ended by every worker
     std::vector<Row> m_rows;                             //!< the table
     std::string m_divergence;                            //!< why the run diverged, if it did
-    Status m_status{RUNNING};                            //!< this rank's part of the run
-    std::vector<Status> m_rankStatus;                    //!< what each rank last said
-    std::vector<uint32_t> m_statusReceived;            //!< status messages received from each rank
-    uint32_t m_statusSent{0};                          //!< status messages sent to each other rank
-    std::chrono::steady_clock::time_point m_wallStart; //!< Watch() time
+    RankOutcome m_outcome;                               //!< how each rank's part of the run ended
+    std::chrono::steady_clock::time_point m_wallStart;   //!< Watch() time
 };
 
 } // namespace ns3
