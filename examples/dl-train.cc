@@ -214,10 +214,6 @@ main(int argc, char* argv[])
           "a run over " + std::to_string(ranks)
               + " ranks needs --eventOrder=canonical (and the same flag on one rank to compare): "
                 "ns-3's own order of same-instant events depends on the rank count");
-    if (eventOrder == "canonical")
-    {
-        CanonicalOrderHelper::EnableScheduler();
-    }
     Check(granularity == "packet" || granularity == "block",
           "unknown --granularity '" + granularity + "' (expected packet or block)");
     Check(topology == "star" || topology == "leaf-spine" || topology == "fat-tree",
@@ -315,6 +311,10 @@ main(int argc, char* argv[])
           "a " + std::to_string(fatTreeK) + "-ary fat-tree holds "
               + std::to_string(FabricHelper::FatTreeHosts(fatTreeK)) + " hosts, not "
               + std::to_string(hostCount));
+    if (eventOrder == "canonical")
+    {
+        CanonicalOrderHelper::EnableScheduler(); // before anything is scheduled
+    }
     FabricHelper fabric;
     fabric.SetTopology(topology);
     fabric.SetLeafSpineShape(workersPerLeaf, spines);
