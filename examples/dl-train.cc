@@ -181,8 +181,9 @@ main(int argc, char* argv[])
     cmd.AddValue("run", "ns-3 run number (independent replications with one seed)", run);
     cmd.AddValue("backend", "cpu | cuda", cfg.backend);
     cmd.AddValue("threads",
-                 "threads for local steps and evaluations (0: one per core, at most 8); the "
-                 "results do not depend on it",
+                 "threads for local steps and evaluations (0: one per core, at most 8; over "
+                 "ranks, each rank's share of its machine's cores); the results do not depend "
+                 "on it",
                  cfg.threads);
     cmd.AddValue("eventOrder",
                  "order of same-instant events: ns3 (ns-3's scheduler) | canonical (the same "
@@ -192,6 +193,11 @@ main(int argc, char* argv[])
     cmd.AddValue("progress", "print a progress line per results row on stderr", progress);
     cmd.Parse(argc, argv);
 
+    if (cfg.threads == 0 && ranks > 1)
+    {
+        // Ranks on one machine share its cores: each takes its share by default.
+        cfg.threads = dl::ThreadPool::DefaultThreads(RankExchange::GetLocalSize());
+    }
     const std::set<std::string> algorithms
         = {"rps", "allreduce", "ring-allreduce", "ps", "gossip", "local"};
     Check(algorithms.count(algorithm) == 1,

@@ -29,6 +29,8 @@ namespace
 #ifdef NS3_MPI
 /// The module's own communicator (a duplicate of ns-3's), MPI_COMM_NULL until Enable.
 MPI_Comm g_comm = MPI_COMM_NULL;
+/// Ranks on this machine (those that can share memory with this one).
+uint32_t g_localSize = 1;
 
 /// A message on its way: MPI reads the bytes until the request completes.
 struct Outgoing
@@ -113,6 +115,12 @@ RankExchange::Enable(int* argc, char*** argv)
     GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::DistributedSimulatorImpl"));
     MpiInterface::Enable(argc, argv);
     MPI_Comm_dup(MpiInterface::GetCommunicator(), &g_comm);
+    MPI_Comm local;
+    MPI_Comm_split_type(g_comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
+    int size = 1;
+    MPI_Comm_size(local, &size);
+    g_localSize = uint32_t(size);
+    MPI_Comm_free(&local);
 #else
     NS_ABORT_MSG("this build has no MPI (configure ns-3 with --enable-mpi)");
 #endif
@@ -148,6 +156,18 @@ RankExchange::GetRank()
     }
 #endif
     return 0;
+}
+
+uint32_t
+RankExchange::GetLocalSize()
+{
+#ifdef NS3_MPI
+    if (g_comm != MPI_COMM_NULL)
+    {
+        return g_localSize;
+    }
+#endif
+    return 1;
 }
 
 uint32_t

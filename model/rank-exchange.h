@@ -70,6 +70,9 @@ class RankExchange
     /** \return the number of ranks (1 when not distributed) */
     static uint32_t GetSize();
 
+    /** \return the ranks on this machine, this one included (1 when not distributed) */
+    static uint32_t GetLocalSize();
+
     /**
      * Send a message without waiting for it to be received; the bytes are kept until it has
      * been (Flush, or any later call, releases them).

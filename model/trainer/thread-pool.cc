@@ -63,9 +63,9 @@ ThreadPool::CurrentLane()
 }
 
 unsigned
-ThreadPool::DefaultThreads()
+ThreadPool::DefaultThreads(unsigned sharers)
 {
-    return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    return std::clamp(std::thread::hardware_concurrency() / std::max(sharers, 1u), 1u, 8u);
 }
 
 void

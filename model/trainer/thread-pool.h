@@ -59,8 +59,12 @@ class ThreadPool
     /** \return the lane of the calling thread (0 outside any pool) */
     static unsigned CurrentLane();
 
-    /** \return the default thread count: the machine's hardware threads, at most 8 */
-    static unsigned DefaultThreads();
+    /**
+     * \param sharers processes that share the machine's hardware threads (ranks on one machine)
+     * \return the default thread count: the machine's hardware threads over \p sharers, at least
+     *         1, at most 8
+     */
+    static unsigned DefaultThreads(unsigned sharers = 1);
 
   private:
     /// A pool thread's loop.
