@@ -242,6 +242,13 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
                        << m_partition->TotalChunks() << " packets per model copy, MTU " << m_mtu
                        << ", derived phase timeout " << autoTimeout.As(Time::US));
 
+    // The phases' deadline: the one set (SetSyncAttribute), else the derived one; the
+    // parameter server's is the workers'.
+    TimeValue setTimeout(Time(0));
+    const bool hasPhases
+        = m_syncFactory.Create<SyncAlgorithm>()->GetAttributeFailSafe("PhaseTimeout", setTimeout);
+    const Time phaseTimeout = setTimeout.Get().IsZero() ? autoTimeout : setTimeout.Get();
+
     // In a distributed run (RankExchange) each rank builds every node but runs only its own
     // nodes' applications: the others' workers are null here, their replicas never exist.
     const uint32_t rank = RankExchange::GetRank();
@@ -256,10 +263,9 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
         Ptr<BlockTransport> transport = m_transportFactory.Create<BlockTransport>();
         transport->Setup(workers.Get(i), i, peers, m_partition, job->GetId());
         Ptr<SyncAlgorithm> sync = m_syncFactory.Create<SyncAlgorithm>();
-        TimeValue timeout;
-        if (sync->GetAttributeFailSafe("PhaseTimeout", timeout) && timeout.Get().IsZero())
+        if (hasPhases)
         {
-            sync->SetAttribute("PhaseTimeout", TimeValue(autoTimeout));
+            sync->SetAttribute("PhaseTimeout", TimeValue(phaseTimeout));
         }
         if (Ptr<StreamSync> stream = DynamicCast<StreamSync>(sync))
         {
@@ -285,13 +291,7 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
                                    PointerValue(m_streamFactory.Create<StreamTransport>()));
         }
         server->AddApplication(m_server);
-        TimeValue timeout(autoTimeout); // the workers' setting, if they have one
-        m_syncFactory.Create<SyncAlgorithm>()->GetAttributeFailSafe("PhaseTimeout", timeout);
-        if (timeout.Get().IsZero())
-        {
-            timeout.Set(autoTimeout);
-        }
-        m_server->Setup(job, transport, m_partition, timeout.Get());
+        m_server->Setup(job, transport, m_partition, phaseTimeout);
         apps.Add(m_server);
     }
     return apps;

@@ -96,7 +96,8 @@ void
 ArrivalSequencer::Deliver()
 {
     m_deliveryScheduled = false;
-    std::vector<Arrival> arrivals;
+    // Swapped with a buffer kept for it, so that neither reallocates instant after instant.
+    std::vector<Arrival>& arrivals = m_delivering;
     arrivals.swap(m_pending);
     // One packet per device and instant on a point-to-point link; stable for the others.
     std::stable_sort(arrivals.begin(), arrivals.end(),
@@ -106,12 +107,14 @@ ArrivalSequencer::Deliver()
     {
         m_tc->Receive(a.device, a.packet, a.protocol, a.from, a.to, a.type);
     }
+    arrivals.clear();
 }
 
 void
 ArrivalSequencer::DoDispose()
 {
     m_pending.clear();
+    m_delivering.clear();
     m_tc = nullptr;
     Object::DoDispose();
 }

@@ -68,9 +68,10 @@ class ArrivalSequencer : public Object
     /// Deliver the instant's packets, device by device.
     void Deliver();
 
-    Ptr<TrafficControlLayer> m_tc;   //!< where the packets go
-    std::vector<Arrival> m_pending;  //!< this instant's packets
-    bool m_deliveryScheduled{false}; //!< a Deliver is due at this instant
+    Ptr<TrafficControlLayer> m_tc;     //!< where the packets go
+    std::vector<Arrival> m_pending;    //!< this instant's packets
+    std::vector<Arrival> m_delivering; //!< the packets being delivered
+    bool m_deliveryScheduled{false};   //!< a Deliver is due at this instant
 };
 
 } // namespace ns3

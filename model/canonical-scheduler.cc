@@ -24,6 +24,13 @@ std::unordered_set<const EventImpl*> g_late;
 uint32_t g_active = 0;
 /// Context of the events of no node.
 constexpr uint32_t NO_CONTEXT = 0xffffffff;
+/// The classes of an instant's events, in the order they run.
+enum Class : uint8_t
+{
+    OWN = 0,    //!< a node's own events, and its packets' arrivals (set aside by a sequencer)
+    LATE = 1,   //!< marked late: a node's packets of the instant, handed over
+    NO_NODE = 2 //!< events of no node
+};
 } // namespace
 
 TypeId
@@ -63,7 +70,9 @@ CanonicalScheduler::IsActive()
 CanonicalScheduler::Key
 CanonicalScheduler::KeyOf(const Event& ev)
 {
-    const uint8_t cls = g_late.count(ev.impl) ? 1 : ev.key.m_context == NO_CONTEXT ? 2 : 0;
+    const uint8_t cls = ev.key.m_context == NO_CONTEXT             ? NO_NODE
+                        : !g_late.empty() && g_late.count(ev.impl) ? LATE
+                                                                   : OWN;
     return Key{ev.key.m_ts, cls, ev.key.m_uid};
 }
 
@@ -92,16 +101,23 @@ CanonicalScheduler::RemoveNext()
 {
     NS_ASSERT(!m_events.empty());
     const Event ev = m_events.begin()->second;
+    if (m_events.begin()->first.cls == LATE)
+    {
+        g_late.erase(ev.impl); // only late events are in the set: no lookup for the others
+    }
     m_events.erase(m_events.begin());
-    g_late.erase(ev.impl);
     return ev;
 }
 
 void
 CanonicalScheduler::Remove(const Event& ev)
 {
-    m_events.erase(KeyOf(ev));
-    g_late.erase(ev.impl);
+    const Key key = KeyOf(ev);
+    m_events.erase(key);
+    if (key.cls == LATE)
+    {
+        g_late.erase(ev.impl);
+    }
 }
 
 } // namespace ns3

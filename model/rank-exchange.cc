@@ -26,11 +26,22 @@ NS_LOG_COMPONENT_DEFINE("RankExchange");
 namespace
 {
 
+/// This process's rank, the ranks, and those on this machine: one process until Enable.
+uint32_t g_rank = 0;
+uint32_t g_size = 1;
+uint32_t g_localSize = 1;
+
+/// \return the launcher's variable \p name as a number, or -1 if it is not set
+long
+EnvNumber(const char* name)
+{
+    const char* value = std::getenv(name);
+    return value ? std::strtol(value, nullptr, 10) : -1;
+}
+
 #ifdef NS3_MPI
 /// The module's own communicator (a duplicate of ns-3's), MPI_COMM_NULL until Enable.
 MPI_Comm g_comm = MPI_COMM_NULL;
-/// Ranks on this machine (those that can share memory with this one).
-uint32_t g_localSize = 1;
 
 /// A message on its way: MPI reads the bytes until the request completes.
 struct Outgoing
@@ -70,28 +81,17 @@ RankExchange::IsAvailable()
 uint32_t
 RankExchange::LaunchedSize()
 {
-    const auto number = [](const char* name) -> uint32_t {
-        const char* value = std::getenv(name);
-        const long n = value ? std::strtol(value, nullptr, 10) : 0;
-        return n >= 1 ? uint32_t(n) : 0;
-    };
     // mpirun (Open MPI), then srun --mpi=pmi2 or Hydra, then srun --mpi=pmix (whose own
     // variables name no size: the step's task count does).
     for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
     {
-        if (const uint32_t n = number(name))
+        if (const long n = EnvNumber(name); n >= 1)
         {
-            return n;
+            return uint32_t(n);
         }
     }
-    if (std::getenv("PMIX_RANK"))
-    {
-        if (const uint32_t n = number("SLURM_STEP_NUM_TASKS"))
-        {
-            return n;
-        }
-    }
-    return 1;
+    const long n = EnvNumber("PMIX_RANK") >= 0 ? EnvNumber("SLURM_STEP_NUM_TASKS") : -1;
+    return n >= 1 ? uint32_t(n) : 1;
 }
 
 uint32_t
@@ -99,9 +99,9 @@ RankExchange::LaunchedRank()
 {
     for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"})
     {
-        if (const char* value = std::getenv(name))
+        if (const long r = EnvNumber(name); r >= 0)
         {
-            return uint32_t(std::strtoul(value, nullptr, 10));
+            return uint32_t(r);
         }
     }
     return 0;
@@ -115,6 +115,8 @@ RankExchange::Enable(int* argc, char*** argv)
     GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::DistributedSimulatorImpl"));
     MpiInterface::Enable(argc, argv);
     MPI_Comm_dup(MpiInterface::GetCommunicator(), &g_comm);
+    g_rank = MpiInterface::GetSystemId();
+    g_size = MpiInterface::GetSize();
     MPI_Comm local;
     MPI_Comm_split_type(g_comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
     int size = 1;
@@ -135,6 +137,9 @@ RankExchange::Disable()
         Flush();
         MPI_Comm_free(&g_comm);
         g_comm = MPI_COMM_NULL;
+        g_rank = 0;
+        g_size = 1;
+        g_localSize = 1;
         MpiInterface::Disable();
     }
 #endif
@@ -149,37 +154,19 @@ RankExchange::IsDistributed()
 uint32_t
 RankExchange::GetRank()
 {
-#ifdef NS3_MPI
-    if (g_comm != MPI_COMM_NULL)
-    {
-        return MpiInterface::GetSystemId();
-    }
-#endif
-    return 0;
-}
-
-uint32_t
-RankExchange::GetLocalSize()
-{
-#ifdef NS3_MPI
-    if (g_comm != MPI_COMM_NULL)
-    {
-        return g_localSize;
-    }
-#endif
-    return 1;
+    return g_rank;
 }
 
 uint32_t
 RankExchange::GetSize()
 {
-#ifdef NS3_MPI
-    if (g_comm != MPI_COMM_NULL)
-    {
-        return MpiInterface::GetSize();
-    }
-#endif
-    return 1;
+    return g_size;
+}
+
+uint32_t
+RankExchange::GetLocalSize()
+{
+    return g_localSize;
 }
 
 void

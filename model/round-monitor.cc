@@ -342,7 +342,6 @@ RoundMonitor::ShipRound(uint32_t round)
             w.PutBytes(e.params.data(), e.params.size() * sizeof(float));
         }
         RankExchange::Send(0, ROUND_PART_TAG, w.Take());
-        ++m_partsSent;
         m_rounds.erase(it);
     }
     if (m_localRoundsCompleted == m_job->GetTotalRounds())
@@ -456,7 +455,7 @@ RoundMonitor::Finish()
     const uint32_t self = RankExchange::GetRank();
     // The rounds still on their way to rank 0.
     std::vector<uint64_t> sent(ranks, 0);
-    sent[self] = m_partsSent;
+    sent[self] = self == 0 ? 0 : m_localRoundsCompleted; // each shipped as it completed
     sent = RankExchange::AllSum(sent);
     if (self == 0)
     {

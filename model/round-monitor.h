@@ -222,7 +222,6 @@ class RoundMonitor : public Object
     uint64_t m_seed{0};                         //!< label column
     std::map<uint32_t, RoundRecord> m_rounds;   //!< rounds not yet complete everywhere
     uint32_t m_localRoundsCompleted{0};         //!< rounds ended by every worker of this rank
-    uint32_t m_partsSent{0};                    //!< rounds shipped to rank 0
     std::vector<uint32_t> m_partsReceived;      //!< rank 0: rounds received from each rank
     double m_lossSum{0.0};                      //!< minibatch losses since the last row
     uint64_t m_lossCount{0};                    //!< their number
