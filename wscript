@@ -33,11 +33,12 @@ def build(bld):
     lists = _cmake_lists(bld.path.abspath())  # waf runs this file without __file__
     defines = ['DL_NS3_MINOR=' + bld.env.DL_NS3_MINOR]
     enabled = bld.env['NS3_ENABLED_MODULES']
-    # csma and point-to-point-layout: the test suites build their own networks with them.
+    # csma, point-to-point-layout and flow-monitor: the test suites build their own networks
+    # with them and count with FlowMonitor.
     module = bld.create_ns3_module('distributed-learning',
                                    ['core', 'network', 'internet', 'point-to-point',
                                     'applications', 'traffic-control', 'csma',
-                                    'point-to-point-layout'])
+                                    'point-to-point-layout', 'flow-monitor'])
     module.source = (lists['DL_TRAINER_SOURCES'] + lists['DL_BACKEND_SOURCES']
                      + lists['DL_NS3_SOURCES'])
     module.use.extend(['EIGEN3', 'ZLIB'])

@@ -46,6 +46,19 @@ Fail(const std::string& what)
     std::exit(1);
 }
 
+/// \return true if \p text is an ns-3 time ("2s", "500ms"), stored in \p time
+bool
+ParseTime(const std::string& text, Time* time)
+{
+    TimeValue value;
+    if (!value.DeserializeFromString(text, MakeTimeChecker()))
+    {
+        return false;
+    }
+    *time = value.Get();
+    return true;
+}
+
 /// Size class of a flow (small < 100 KB, medium < 10 MB, large).
 const char*
 SizeClass(uint64_t bytes)
@@ -193,6 +206,23 @@ main(int argc, char* argv[])
     {
         Fail("--load must lie in (0, 1), got " + std::to_string(load));
     }
+    // A negative window or deadline would end the run before it began and write a summary of
+    // nothing (NaN percentiles) as if it were a result.
+    Time webWindow;
+    Time drainTime;
+    Time deadlineTime;
+    if (!ParseTime(webDuration, &webWindow) || !webWindow.IsStrictlyPositive())
+    {
+        Fail("--webDuration must be a positive time, got '" + webDuration + "'");
+    }
+    if (!ParseTime(drain, &drainTime) || drainTime.IsStrictlyNegative())
+    {
+        Fail("--drain must be a time of at least 0, got '" + drain + "'");
+    }
+    if (!ParseTime(deadline, &deadlineTime) || !deadlineTime.IsStrictlyPositive())
+    {
+        Fail("--deadline must be a positive time, got '" + deadline + "'");
+    }
     if (workers < 2 || webHosts < 2 || hostsPerLeaf < 2 || portBuffer < 1)
     {
         Fail("need at least 2 workers, 2 web hosts, 2 hosts per leaf and a 1-packet buffer");
@@ -213,7 +243,7 @@ main(int argc, char* argv[])
     }
     catch (const dl::DataError& e)
     {
-        Fail(e.what());
+        Fail(TrainingJob::AsFlags(e.what()));
     }
     RngSeedManager::SetSeed(uint32_t(seed));
 
@@ -269,7 +299,7 @@ main(int argc, char* argv[])
         }
         learning.Install(workerNodes, job);
         monitor = learning.CreateMonitor();
-        monitor->SetAttribute("Deadline", TimeValue(Time(deadline)));
+        monitor->SetAttribute("Deadline", TimeValue(deadlineTime));
         monitor->SetAttribute("EvalEvery", UintegerValue(evalEvery));
         monitor->SetAttribute("StopWhenDone", BooleanValue(false)); // the web flows drain
         monitor->WatchDevices(fabric.GetDevices());
@@ -296,7 +326,7 @@ main(int argc, char* argv[])
     stream += fabric.AssignStreams(stream);
     web.AssignStreams(stream);
 
-    Progress progress{monitor, job, clients, Time(webDuration), Time(drain)};
+    Progress progress{monitor, job, clients, webWindow, drainTime};
     Simulator::ScheduleNow(&Watch, &progress);
     Simulator::Run();
 

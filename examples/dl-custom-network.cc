@@ -174,7 +174,14 @@ main(int argc, char* argv[])
         // A shared medium carries every worker's copies one after the other: be patient.
         training.SetSyncAttribute("PhaseTimeout", TimeValue(MilliSeconds(50)));
     }
-    training.Install(nodes, job);
+    ApplicationContainer apps = training.Install(nodes, job);
+    if (network == "wifi")
+    {
+        // Stations associate with the access point over the first beacons (102.4 ms apart):
+        // a job started before would lose its whole first round, and stop (RoundMonitor).
+        // sim_time_s counts from the simulation's start, so it includes these 250 ms.
+        apps.Start(MilliSeconds(250));
+    }
     Ptr<RoundMonitor> monitor = training.CreateMonitor(&loss);
     monitor->SetAttribute("EvalEvery", UintegerValue(4));
     monitor->WatchDevices(devices);
@@ -186,7 +193,8 @@ main(int argc, char* argv[])
     if (!written)
     {
         std::cerr << "dl-custom-network: error: "
-                  << (complete ? "cannot write " + output : "training did not complete")
+                  << (complete ? "cannot write " + output
+                               : "training did not complete: " + monitor->GetIncomplete())
                   << std::endl;
         return 1;
     }

@@ -6,7 +6,7 @@
 //
 // Workers are ns-3 nodes on lossy links; every round each trains its replica on a real minibatch
 // (embedded trainer) and synchronises over UDP with the chosen algorithm. Results: one CSV row
-// per evaluation point (columns in doc/distributed-learning.rst and DESIGN.md).
+// per evaluation point (columns: doc/distributed-learning.rst, section "dl-train").
 //
 //   ./dl-train --algorithm=rps --workers=16 --lossRate=0.05 --epochs=3 --output=rps.csv
 //   ./dl-train --PrintHelp
@@ -242,6 +242,7 @@ main(int argc, char* argv[])
         }
         Check(used == learningRate.size() && used > 0,
               "invalid --learningRate '" + learningRate + "' (a number, or auto)");
+        // Checked here too: -1 would pass TrainingJob::Create as its AUTO_LEARNING_RATE.
         Check(cfg.learningRate >= 0 && std::isfinite(cfg.learningRate),
               "--learningRate must not be negative (0 freezes the models: pure synchronisation)");
     }
@@ -306,7 +307,7 @@ main(int argc, char* argv[])
     }
     catch (const std::exception& e)
     {
-        Fail(e.what());
+        Fail(TrainingJob::AsFlags(e.what()));
     }
 
     // The network: a standard fabric of hosts (the workers, then the server for ps).

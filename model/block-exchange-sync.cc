@@ -4,6 +4,7 @@
 #include "block-exchange-sync.h"
 
 #include "ns3/log.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 
 #include <algorithm>
@@ -35,6 +36,14 @@ BlockExchangeSync::GetTypeId()
         = TypeId("ns3::BlockExchangeSync")
               .SetParent<SyncAlgorithm>()
               .SetGroupName("DistributedLearning")
+              .AddAttribute("Transport",
+                            "The worker's block transport (UDP); set by Setup. Reachable by Config "
+                            "path, e.g. .../$ns3::LearningWorker/Sync/Transport/Tx. Only the "
+                            "algorithms on the lossy block exchange have it: on a TCP baseline the "
+                            "path matches nothing and Config::Connect fails (use .../Sync/Stream).",
+                            TypeId::ATTR_GET, PointerValue(),
+                            MakePointerAccessor(&BlockExchangeSync::m_transport),
+                            MakePointerChecker<BlockTransport>())
               .AddAttribute("PhaseTimeout",
                             "Idle timeout of a phase: it ends when no chunk of it arrived for this "
                             "long (a peer that has sent nothing of the phase yet is waited for "

@@ -45,7 +45,12 @@ BlockTransport::GetTypeId()
                               "ns3::Packet::TracedCallback")
               .AddTraceSource("Drop", "A received packet was rejected (malformed or inconsistent).",
                               MakeTraceSourceAccessor(&BlockTransport::m_dropTrace),
-                              "ns3::BlockTransport::DropTracedCallback");
+                              "ns3::BlockTransport::DropTracedCallback")
+              .AddTraceSource("SendError",
+                              "The node refused to send a packet (no route to the peer, say): "
+                              "peer, errno.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_sendErrorTrace),
+                              "ns3::BlockTransport::SendErrorTracedCallback");
     return tid;
 }
 
@@ -148,6 +153,7 @@ BlockTransport::SendPacket(uint32_t dst, Ptr<Packet> p, const ModelBlockHeader& 
     {
         NS_LOG_WARN("worker " << m_self << ": send to " << dst << " failed, errno "
                               << m_socket->GetErrno());
+        m_sendErrorTrace(dst, m_socket->GetErrno());
     }
 }
 

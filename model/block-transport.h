@@ -51,6 +51,13 @@ class BlockTransport : public Object
     typedef void (*DropTracedCallback)(Ptr<const Packet> packet, DropReason reason);
 
     /**
+     * TracedCallback signature for a send the node refused (no route to the peer, say).
+     * \param peer the endpoint the packet or connection was for
+     * \param error the socket's errno
+     */
+    typedef void (*SendErrorTracedCallback)(uint32_t peer, Socket::SocketErrno error);
+
+    /**
      * \brief Get the type ID.
      * \return the object TypeId
      */
@@ -165,9 +172,10 @@ class BlockTransport : public Object
     uint64_t m_delivered{0};                               //!< packets handed on
     uint64_t m_rejected{0};                                //!< packets rejected
 
-    TracedCallback<Ptr<const Packet>> m_txTrace;               //!< packet sent
-    TracedCallback<Ptr<const Packet>> m_rxTrace;               //!< valid packet received
-    TracedCallback<Ptr<const Packet>, DropReason> m_dropTrace; //!< packet rejected
+    TracedCallback<Ptr<const Packet>> m_txTrace;                    //!< packet sent
+    TracedCallback<Ptr<const Packet>> m_rxTrace;                    //!< valid packet received
+    TracedCallback<Ptr<const Packet>, DropReason> m_dropTrace;      //!< packet rejected
+    TracedCallback<uint32_t, Socket::SocketErrno> m_sendErrorTrace; //!< send refused
 };
 
 } // namespace ns3

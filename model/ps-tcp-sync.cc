@@ -84,7 +84,8 @@ PsTcpSync::Receive(const ModelBlockHeader& h, const float* data)
     const uint32_t nonEmpty = m_partition->NonEmptyBlocks();
     if (++m_blocksIn == nonEmpty)
     {
-        m_phaseEndTrace(m_round, ModelBlockHeader::BROADCAST, 0, 0, false);
+        // The round's one phase at a worker: the server's blocks, all of them (TCP).
+        m_phaseEndTrace(m_round, ModelBlockHeader::BROADCAST, nonEmpty, nonEmpty, false);
         m_done();
     }
 }

@@ -108,6 +108,8 @@ RingAllreduceSync::Pump()
             SendStep(m_phase, m_step, received); // pass it on
             continue;
         }
+        // A phase is over: its n - 1 blocks all arrived (TCP loses none; it pays in time).
+        m_phaseEndTrace(m_round, uint8_t(m_phase), n - 1, n - 1, false);
         if (m_phase == 1)
         {
             Finish();
@@ -126,7 +128,6 @@ RingAllreduceSync::Finish()
     m_active = false;
     m_replica->Gradient().Scale(1.0f / float(m_workers));
     m_replica->ApplyGradient(m_lr);
-    m_phaseEndTrace(m_round, 0, 0, 0, false);
     m_done();
 }
 

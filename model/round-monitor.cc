@@ -3,7 +3,6 @@
  */
 #include "round-monitor.h"
 
-#include "job-tag.h"
 #include "rank-exchange.h"
 #include "rank-message.h"
 
@@ -107,6 +106,7 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
     NS_LOG_FUNCTION(this << job << workers.size());
     NS_ABORT_MSG_IF(workers.empty(), "RoundMonitor: no workers to watch");
     m_job = job;
+    m_drops->SetJob(job->GetId());
     m_workers = workers;
     m_seed = job->GetConfig().seed;
     m_wallStart = std::chrono::steady_clock::now();
@@ -126,6 +126,9 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
         w->TraceConnectWithoutContext("RoundEnd", MakeCallback(&RoundMonitor::OnRoundEnd, this));
         w->GetSync()->TraceConnectWithoutContext("PhaseEnd",
                                                  MakeCallback(&RoundMonitor::OnPhaseEnd, this));
+        // The context says which worker could not send.
+        w->GetSync()->TraceConnect("SendError", std::to_string(w->GetIndex()),
+                                   MakeCallback(&RoundMonitor::OnSendError, this));
     }
     NS_ABORT_MSG_IF(m_localWorkers == 0, "RoundMonitor: rank " << RankExchange::GetRank() << " of "
                                                                << ranks << " simulates none of the "
@@ -141,26 +144,7 @@ RoundMonitor::WatchDevices(const NetDeviceContainer& devices)
 {
     NS_LOG_FUNCTION(this << devices.GetN());
     NS_ABORT_MSG_UNLESS(m_job, "RoundMonitor: call Watch before WatchDevices");
-    for (auto it = devices.Begin(); it != devices.End(); ++it)
-    {
-        Ptr<NetDevice> dev = *it;
-        // Receive-side error models drop through PhyRxDrop (point-to-point, CSMA).
-        dev->TraceConnectWithoutContext("PhyRxDrop", MakeCallback(&RoundMonitor::OnDrop, this));
-        // A full device queue drops through the queue.
-        PointerValue queue;
-        if (dev->GetAttributeFailSafe("TxQueue", queue) && queue.Get<Object>())
-        {
-            queue.Get<Object>()->TraceConnectWithoutContext(
-                "Drop", MakeCallback(&RoundMonitor::OnDrop, this));
-        }
-        // A full queue disc in front of the device (the user's, or ns-3's default one).
-        Ptr<TrafficControlLayer> tc = dev->GetNode()->GetObject<TrafficControlLayer>();
-        if (Ptr<QueueDisc> disc = tc ? tc->GetRootQueueDiscOnDevice(dev) : nullptr)
-        {
-            disc->TraceConnectWithoutContext("Drop",
-                                             MakeCallback(&RoundMonitor::OnQueueDiscDrop, this));
-        }
-    }
+    m_drops->WatchDevices(devices);
 }
 
 void
@@ -207,22 +191,43 @@ RoundMonitor::ArmDeadline()
 }
 
 void
-RoundMonitor::OnQueueDiscDrop(Ptr<const QueueDiscItem> item)
-{
-    OnDrop(item->GetPacket());
-}
-
-void
 RoundMonitor::OnDeadline()
 {
     if (m_job && m_localRoundsCompleted < m_job->GetTotalRounds())
     {
-        m_incomplete = "round " + std::to_string(m_localRoundsCompleted + 1)
-                       + " did not finish by simulated time "
-                       + std::to_string(Simulator::Now().GetSeconds()) + " s (Deadline)";
-        NS_LOG_WARN(m_incomplete);
+        Fail("round " + std::to_string(m_localRoundsCompleted + 1)
+             + " did not finish by simulated time " + std::to_string(Simulator::Now().GetSeconds())
+             + " s (Deadline)");
+    }
+}
+
+void
+RoundMonitor::Fail(const std::string& why)
+{
+    if (m_incomplete.empty() && m_divergence.empty())
+    {
+        m_incomplete = why;
+        NS_LOG_WARN(why);
         SetStatus(RankOutcome::INCOMPLETE);
     }
+}
+
+void
+RoundMonitor::OnSendError(std::string worker, uint32_t peer, Socket::SocketErrno error)
+{
+    // A failed send once the job has run a round is the network's business (a link down);
+    // before, it is a set-up the job cannot run on, and waiting would only hide it.
+    if (m_localRoundsCompleted > 0)
+    {
+        NS_LOG_WARN("worker " << worker << " cannot send to worker " << peer << ", errno "
+                              << error);
+        return;
+    }
+    Fail("worker " + worker + " cannot send to worker " + std::to_string(peer)
+         + (error == Socket::ERROR_NOROUTETOHOST
+                ? ": no route to host (were the routing tables populated before Simulator::Run, "
+                  "e.g. Ipv4GlobalRoutingHelper::PopulateRoutingTables?)"
+                : ": socket error " + std::to_string(int(error))));
 }
 
 void
@@ -275,6 +280,20 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
     }
 }
 
+bool
+RoundMonitor::NothingReceived() const
+{
+    for (const Ptr<LearningWorker>& w : m_workers)
+    {
+        const Ptr<BlockTransport> t = w ? w->GetSync()->GetTransport() : nullptr;
+        if (t && t->GetPacketsDelivered() + t->GetPacketsRejected() > 0)
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
 void
 RoundMonitor::OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived, bool)
 {
@@ -284,35 +303,20 @@ RoundMonitor::OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint3
 }
 
 void
-RoundMonitor::OnDrop(Ptr<const Packet> packet)
-{
-    if (JobTag::IsFromJob(packet, m_job->GetId()))
-    {
-        ++m_dropped;
-        const int64_t now = Simulator::Now().GetTimeStep();
-        if (m_dropLog.empty() || m_dropLog.back().first != now)
-        {
-            m_dropLog.emplace_back(now, m_dropped);
-        }
-        else
-        {
-            m_dropLog.back().second = m_dropped;
-        }
-    }
-}
-
-uint64_t
-RoundMonitor::DroppedBefore(int64_t time) const
-{
-    auto it
-        = std::lower_bound(m_dropLog.begin(), m_dropLog.end(), std::make_pair(time, uint64_t(0)));
-    return it == m_dropLog.begin() ? 0 : std::prev(it)->second;
-}
-
-void
 RoundMonitor::ShipRound(uint32_t round)
 {
     m_localRoundsCompleted = round + 1;
+    if (round == 0 && m_rounds[round].unitsExpected > 0 && m_rounds[round].unitsArrived == 0
+        && NothingReceived())
+    {
+        // Not one packet arrived at this rank's workers: not loss the job can learn through
+        // (a unit can be lost to one packet, a packet hardly to every one), but a network that
+        // does not carry the job's packets.
+        Fail("no packet of round 1 arrived at any worker: do the workers have routes to each "
+             "other (routing tables populated, addresses on the interfaces they use) and a loss "
+             "rate below 1?");
+        return;
+    }
     if (RankExchange::GetRank() == 0)
     {
         m_rounds[round].parts++;
@@ -482,16 +486,16 @@ RoundMonitor::Finish()
     {
         int64_t t;
         std::memcpy(&t, timeData + i * sizeof(int64_t), sizeof(t));
-        counts[i] = DroppedBefore(t);
+        counts[i] = m_drops->GetDroppedBefore(t);
     }
-    counts[rows] = m_dropped;
+    counts[rows] = m_drops->GetDropped();
     counts[rows + 1] = self == 0 ? m_roundsCompleted : 0;
     counts = RankExchange::AllSum(counts);
     for (size_t i = 0; i < m_rows.size(); ++i)
     {
         m_rows[i].packetsDropped = counts[i];
     }
-    m_dropped = counts[rows];
+    m_droppedElsewhere = counts[rows] - m_drops->GetDropped();
     m_roundsCompleted = uint32_t(counts[rows + 1]);
     // The outcome, the same on every rank.
     const auto [status, reason]
@@ -592,7 +596,7 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
     r.consensusDistance = dl::ConsensusDistance(replicas, mean.data(), count);
     r.arrivalRate = m_unitsExpected ? double(m_unitsArrived) / double(m_unitsExpected) : 1.0;
     // This rank's drops; in a distributed run Finish adds the other ranks'.
-    r.packetsDropped = DroppedBefore(endTime);
+    r.packetsDropped = m_drops->GetDroppedBefore(endTime);
     r.wallTime
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
     // Divergence is reported, never written as numbers: non-finite values, and finite ones no
@@ -616,13 +620,7 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
     m_rowTimes.push_back(endTime);
     if (!RankExchange::IsDistributed())
     {
-        // Later rows count from here on: keep the last entry before this row's time.
-        auto it = std::lower_bound(m_dropLog.begin(), m_dropLog.end(),
-                                   std::make_pair(endTime, uint64_t(0)));
-        if (it != m_dropLog.begin())
-        {
-            m_dropLog.erase(m_dropLog.begin(), std::prev(it));
-        }
+        m_drops->ForgetBefore(endTime); // later rows count from here on
     }
     m_lossSum = 0.0;
     m_lossCount = 0;

@@ -4,6 +4,7 @@
 #ifndef ROUND_MONITOR_H
 #define ROUND_MONITOR_H
 
+#include "job-drop-counter.h"
 #include "learning-worker.h"
 #include "rank-outcome.h"
 #include "training-job.h"
@@ -12,8 +13,6 @@
 #include "ns3/net-device-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
-#include "ns3/packet.h"
-#include "ns3/queue-item.h"
 
 #include <chrono>
 #include <map>
@@ -26,11 +25,11 @@ namespace ns3
 /**
  * \ingroup distributed-learning
  * Watches an experiment through trace sinks only (nothing inside the workers) and produces the
- * results table of dl-train: one row per evaluation point, in the column spelling of
- * DESIGN.md. At an evaluation round every worker's replica is snapshotted as it ends that
- * round; when the last worker has ended it, the averaged model and each replica are evaluated
- * on the test set. A non-finite loss or parameter stops the simulation and is reported as a
- * divergence instead of being written out as numbers.
+ * results table of dl-train: one row per evaluation point, with the columns of the module
+ * documentation's "dl-train" section (doc/distributed-learning.rst). At an evaluation round every
+ * worker's replica is snapshotted as it ends that round; when the last worker has ended it, the
+ * averaged model and each replica are evaluated on the test set. A non-finite loss or parameter
+ * stops the simulation and is reported as a divergence instead of being written out as numbers.
  *
  * Every value of a row is defined by rounds, not by the order of events that share an instant
  * (the losses and phase arrivals of the rounds since the last row, summed in worker order; each
@@ -83,10 +82,10 @@ class RoundMonitor : public Object
     void Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>& workers);
 
     /**
-     * Count the job's packets dropped on these devices: by a receive error model (PhyRxDrop),
-     * a full device queue (TxQueue) or a full root queue disc. Any device type; a device
-     * without those traces counts nothing. Other traffic's drops, and other jobs', are told
-     * apart by the JobTag and never counted. Call after Watch.
+     * Count the job's packets lost on these devices and their nodes' traffic-control layers,
+     * once each, where they were lost (JobDropCounter: error models, device queues, queue discs,
+     * stopped device queues; on CSMA only at the NIC a frame was addressed to). Other traffic's
+     * drops, and other jobs', are told apart by the JobTag and never counted. Call after Watch.
      */
     void WatchDevices(const NetDeviceContainer& devices);
 
@@ -102,6 +101,12 @@ class RoundMonitor : public Object
         return m_rows;
     }
 
+    /** \return the counter behind packets_dropped (its Drop trace says where each was lost) */
+    Ptr<JobDropCounter> GetDropCounter() const
+    {
+        return m_drops;
+    }
+
     /** \return true if a non-finite loss or parameter was seen */
     bool HasDiverged() const
     {
@@ -114,10 +119,11 @@ class RoundMonitor : public Object
         return m_divergence;
     }
 
-    /** \return the job's packets dropped on the watched devices so far */
+    /** \return the job's packets dropped on the watched devices so far (every rank's, after
+     *  Finish) */
     uint64_t GetPacketsDropped() const
     {
-        return m_dropped;
+        return m_drops->GetDropped() + m_droppedElsewhere;
     }
 
     /** \return why the run stopped before its last round (the Deadline), empty if it did not */
@@ -180,10 +186,14 @@ class RoundMonitor : public Object
     };
 
     void OnRoundEnd(uint32_t worker, uint32_t round, double loss);
+    /// A worker (the trace context) could not send: fatal before the first round has ended.
+    void OnSendError(std::string worker, uint32_t peer, Socket::SocketErrno error);
+    /// \return true if no packet reached any of this rank's workers' block transports
+    bool NothingReceived() const;
+    /// Stop the run as incomplete, for \p why (the first reason stands).
+    void Fail(const std::string& why);
     void OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived,
                     bool timedOut);
-    void OnDrop(Ptr<const Packet> packet);
-    void OnQueueDiscDrop(Ptr<const QueueDiscItem> item);
     bool IsEvalRound(uint32_t round) const;
     /// This rank's workers have all ended \p round: hand its part to rank 0 (or keep it there).
     void ShipRound(uint32_t round);
@@ -192,8 +202,6 @@ class RoundMonitor : public Object
     /// Emit the rows of the rounds every rank has completed, in order.
     void CompleteRounds();
     void EmitRow(uint32_t round, RoundRecord& record);
-    /// This rank's drops strictly before \p time: the same whichever events share that instant.
-    uint64_t DroppedBefore(int64_t time) const;
     void Diverge(const std::string& what);
     /// This rank's part of the run has ended (or failed): tell the others, stop if it failed.
     void SetStatus(RankOutcome::Status status);
@@ -227,14 +235,14 @@ class RoundMonitor : public Object
     uint64_t m_lossCount{0};                    //!< their number
     uint64_t m_unitsExpected{0};                //!< units expected since the last row
     uint64_t m_unitsArrived{0};                 //!< units arrived since the last row
-    uint64_t m_dropped{0};                      //!< this rank's network drops so far
-    std::vector<std::pair<int64_t, uint64_t>> m_dropLog; //!< (time, drops up to it), rising
-    std::vector<int64_t> m_rowTimes;                     //!< each row's end time (time steps)
-    uint32_t m_roundsCompleted{0};                       //!< rounds ended by every worker
-    std::vector<Row> m_rows;                             //!< the table
-    std::string m_divergence;                            //!< why the run diverged, if it did
-    RankOutcome m_outcome;                               //!< how each rank's part of the run ended
-    std::chrono::steady_clock::time_point m_wallStart;   //!< Watch() time
+    Ptr<JobDropCounter> m_drops{CreateObject<JobDropCounter>()}; //!< this rank's drops
+    uint64_t m_droppedElsewhere{0};  //!< the other ranks' drops (known after Finish)
+    std::vector<int64_t> m_rowTimes; //!< each row's end time (time steps)
+    uint32_t m_roundsCompleted{0};   //!< rounds ended by every worker
+    std::vector<Row> m_rows;         //!< the table
+    std::string m_divergence;        //!< why the run diverged, if it did
+    RankOutcome m_outcome;           //!< how each rank's part of the run ended
+    std::chrono::steady_clock::time_point m_wallStart; //!< Watch() time
 };
 
 } // namespace ns3

@@ -44,6 +44,8 @@ StreamSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* rep
     }
     m_stream->Setup(transport->GetNode(), self, transport->GetPeerAddresses(), transport->GetJob());
     m_stream->SetReceiveCallback(MakeCallback(&StreamSync::Deliver, this));
+    m_stream->TraceConnectWithoutContext("SendError",
+                                         MakeCallback(&StreamSync::NotifySendError, this));
 }
 
 void

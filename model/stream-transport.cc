@@ -64,7 +64,31 @@ StreamTransport::GetTypeId()
                             "TCP payload per segment in bytes; 0: the node's interface MTU minus "
                             "IPv4, TCP and timestamp-option headers (TCP_IP_OVERHEAD).",
                             UintegerValue(0), MakeUintegerAccessor(&StreamTransport::m_segmentSize),
-                            MakeUintegerChecker<uint32_t>());
+                            MakeUintegerChecker<uint32_t>())
+              .AddTraceSource("Tx",
+                              "A message (a block's header and floats) was queued for a peer: "
+                              "header, destination endpoint.",
+                              MakeTraceSourceAccessor(&StreamTransport::m_txTrace),
+                              "ns3::StreamTransport::MessageTracedCallback")
+              .AddTraceSource("Rx",
+                              "A complete message arrived from a peer: header, source endpoint.",
+                              MakeTraceSourceAccessor(&StreamTransport::m_rxTrace),
+                              "ns3::StreamTransport::MessageTracedCallback")
+              .AddTraceSource("SendError",
+                              "The node refused to open a connection to a peer (no route, say): "
+                              "peer, errno.",
+                              MakeTraceSourceAccessor(&StreamTransport::m_sendErrorTrace),
+                              "ns3::BlockTransport::SendErrorTracedCallback")
+              .AddTraceSource("SegmentTx",
+                              "A TCP segment left one of this endpoint's sockets (data, ACK, "
+                              "handshake or retransmission): payload, TCP header, socket.",
+                              MakeTraceSourceAccessor(&StreamTransport::m_segmentTxTrace),
+                              "ns3::TcpSocketBase::TcpTxRxTracedCallback")
+              .AddTraceSource("Retransmission",
+                              "A data segment carried bytes this endpoint had sent before (fast "
+                              "retransmit or timeout): payload, TCP header, socket.",
+                              MakeTraceSourceAccessor(&StreamTransport::m_retransmissionTrace),
+                              "ns3::TcpSocketBase::TcpTxRxTracedCallback");
     return tid;
 }
 
@@ -160,13 +184,37 @@ StreamTransport::SetReceiveCallback(ReceiveCallback cb)
 }
 
 void
-StreamTransport::OnSegmentSent(Ptr<const Packet> packet, const TcpHeader&, Ptr<const TcpSocketBase>)
+StreamTransport::OnSegmentSent(Ptr<const Packet> packet, const TcpHeader& header,
+                               Ptr<const TcpSocketBase> socket)
 {
     // Every segment of the job's sockets (data, ACKs, handshakes) carries the JobTag, so that
     // the job's drop counters count its segments and nothing else; packet tags may be added to
     // a const packet.
     packet->AddPacketTag(JobTag(m_job));
     ++m_segments;
+    m_segmentTxTrace(packet, header, socket);
+    if (packet->GetSize() == 0)
+    {
+        return; // no data: nothing to retransmit
+    }
+    // Data below the highest sequence number sent so far was sent before.
+    const SequenceNumber32 end = header.GetSequenceNumber() + packet->GetSize();
+    auto [it, first] = m_nextNew.emplace(PeekPointer(socket), end);
+    if (!first && header.GetSequenceNumber() < it->second)
+    {
+        m_retransmissionTrace(packet, header, socket);
+    }
+    if (!first && it->second < end)
+    {
+        it->second = end;
+    }
+}
+
+void
+StreamTransport::OnMessage(const ModelBlockHeader& header, const float* data)
+{
+    m_rxTrace(header, header.m_source);
+    m_receive(header, data);
 }
 
 StreamTransport::Outgoing&
@@ -185,7 +233,12 @@ StreamTransport::Connection(uint32_t dst)
     out.socket->SetConnectCallback(MakeCallback(&StreamTransport::Connected, this),
                                    MakeCallback(&StreamTransport::ConnectFailed, this));
     out.socket->SetSendCallback(MakeCallback(&StreamTransport::Flush, this));
-    out.socket->Connect(InetSocketAddress(m_peers.at(dst), m_port));
+    if (out.socket->Connect(InetSocketAddress(m_peers.at(dst), m_port)) != 0)
+    {
+        NS_LOG_WARN("endpoint " << m_self << ": cannot connect to " << dst << ", errno "
+                                << out.socket->GetErrno());
+        m_sendErrorTrace(dst, out.socket->GetErrno());
+    }
     return out;
 }
 
@@ -197,6 +250,7 @@ StreamTransport::Send(uint32_t dst, const ModelBlockHeader& header, const float*
     uint8_t raw[ModelBlockHeader::SIZE];
     h->CopyData(raw, sizeof(raw));
     Outgoing& out = Connection(dst);
+    m_txTrace(header, dst);
     out.bytes.insert(out.bytes.end(), raw, raw + sizeof(raw));
     const uint8_t* payload = reinterpret_cast<const uint8_t*>(data);
     out.bytes.insert(out.bytes.end(), payload, payload + header.m_count * sizeof(float));
@@ -281,7 +335,8 @@ StreamTransport::HandleRead(Ptr<Socket> socket)
         m_segmentBytes.resize(p->GetSize());
         p->CopyData(m_segmentBytes.data(), p->GetSize());
         // TCP delivers what was sent, so a malformed header is a bug in this module.
-        NS_ABORT_MSG_UNLESS(reader.Append(m_segmentBytes.data(), m_segmentBytes.size(), m_receive),
+        NS_ABORT_MSG_UNLESS(reader.Append(m_segmentBytes.data(), m_segmentBytes.size(),
+                                          MakeCallback(&StreamTransport::OnMessage, this)),
                             "endpoint " << m_self << ": corrupt TCP stream");
     }
 }
@@ -317,6 +372,7 @@ StreamTransport::DoDispose()
 {
     m_out.clear();
     m_in.clear();
+    m_nextNew.clear();
     m_listener = nullptr;
     m_node = nullptr;
     m_receive = ReceiveCallback();

@@ -12,7 +12,9 @@
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
+#include "ns3/sequence-number.h"
 #include "ns3/socket.h"
+#include "ns3/traced-callback.h"
 
 #include <deque>
 #include <map>
@@ -33,12 +35,23 @@ class TcpSocketBase;
  * TCP settings (congestion control, minimum RTO, delayed ACK, segment size) are attributes of
  * the transport and apply to its own sockets only: nothing node-wide or global changes. Every
  * segment's payload carries a JobTag.
+ *
+ * Traces: Tx and Rx per message (a block, as the algorithm sends it), SegmentTx per TCP segment
+ * its sockets send, Retransmission per data segment that carries bytes sent before (fast
+ * retransmit or timeout; found from the sequence numbers, so in every ns-3 release).
  */
 class StreamTransport : public Object
 {
   public:
     /** Callback for a received message: header and pointer to its header.m_count floats. */
     typedef Callback<void, const ModelBlockHeader&, const float*> ReceiveCallback;
+
+    /**
+     * TracedCallback signature for a message sent or received.
+     * \param header the message's header (its m_count floats follow it on the stream)
+     * \param peer the endpoint it goes to (Tx) or comes from (Rx)
+     */
+    typedef void (*MessageTracedCallback)(const ModelBlockHeader& header, uint32_t peer);
 
     /**
      * \brief Get the type ID.
@@ -79,7 +92,7 @@ class StreamTransport : public Object
 
     /**
      * \return TCP segments this endpoint's sockets sent: data, pure ACKs, handshakes,
-     *         retransmissions
+     *         retransmissions (the SegmentTx trace fires for each)
      */
     uint64_t GetSegmentsSent() const
     {
@@ -114,6 +127,8 @@ class StreamTransport : public Object
     void HandleRead(Ptr<Socket> socket);
     void OnSegmentSent(Ptr<const Packet> packet, const TcpHeader& header,
                        Ptr<const TcpSocketBase> s);
+    /// A complete message came off a stream: trace it, hand it on.
+    void OnMessage(const ModelBlockHeader& header, const float* data);
 
     uint16_t m_port;                               //!< TCP port on every endpoint
     uint8_t m_tos{0};                              //!< IPv4 ToS of the job's segments
@@ -133,6 +148,19 @@ class StreamTransport : public Object
     ReceiveCallback m_receive;                     //!< message handler
     std::vector<uint8_t> m_segmentBytes;           //!< reusable copy of one received packet
     uint64_t m_segments{0};                        //!< TCP segments sent
+    /// Per sending socket: the sequence number after the last new byte sent.
+    std::map<const TcpSocketBase*, SequenceNumber32> m_nextNew;
+    /// Tx: a message queued for a peer.
+    TracedCallback<const ModelBlockHeader&, uint32_t> m_txTrace;
+    /// Rx: a complete message received from a peer.
+    TracedCallback<const ModelBlockHeader&, uint32_t> m_rxTrace;
+    /// Every TCP segment this endpoint's sockets send.
+    TracedCallback<Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>> m_segmentTxTrace;
+    /// A connection the node refused to open (no route, say).
+    TracedCallback<uint32_t, Socket::SocketErrno> m_sendErrorTrace;
+    /// A data segment that carries bytes already sent once.
+    TracedCallback<Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>>
+        m_retransmissionTrace;
 };
 
 } // namespace ns3

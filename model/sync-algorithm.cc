@@ -4,7 +4,6 @@
 #include "sync-algorithm.h"
 
 #include "ns3/log.h"
-#include "ns3/pointer.h"
 
 namespace ns3
 {
@@ -20,22 +19,23 @@ SyncAlgorithm::GetTypeId()
         = TypeId("ns3::SyncAlgorithm")
               .SetParent<Object>()
               .SetGroupName("DistributedLearning")
-              .AddAttribute("Transport",
-                            "The worker's block transport (UDP); set by Setup. Reachable by Config "
-                            "path, e.g. .../$ns3::LearningWorker/Sync/Transport/Tx.",
-                            TypeId::ATTR_GET, PointerValue(),
-                            MakePointerAccessor(&SyncAlgorithm::m_transport),
-                            MakePointerChecker<BlockTransport>())
               .AddTraceSource("PhaseEnd",
                               "A phase of a round ended: round, phase, units expected, units "
-                              "arrived, whether the deadline fired.",
+                              "arrived, whether the deadline fired. What a phase and a unit are "
+                              "depends on the algorithm (the module's documentation, Traces).",
                               MakeTraceSourceAccessor(&SyncAlgorithm::m_phaseEndTrace),
                               "ns3::SyncAlgorithm::PhaseEndTracedCallback")
               .AddTraceSource("UnitLost",
                               "An aggregation unit did not arrive before its phase ended: round, "
                               "phase, block, unit.",
                               MakeTraceSourceAccessor(&SyncAlgorithm::m_unitLostTrace),
-                              "ns3::SyncAlgorithm::UnitLostTracedCallback");
+                              "ns3::SyncAlgorithm::UnitLostTracedCallback")
+              .AddTraceSource("SendError",
+                              "One of the worker's transports could not send to a peer (no route, "
+                              "say): peer, errno. The RoundMonitor stops a job whose sends fail "
+                              "before its first round has ended.",
+                              MakeTraceSourceAccessor(&SyncAlgorithm::m_sendErrorTrace),
+                              "ns3::SyncAlgorithm::SendErrorTracedCallback");
     return tid;
 }
 
@@ -54,6 +54,14 @@ SyncAlgorithm::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* 
     m_replica = replica;
     m_partition = partition;
     m_transport->SetReceiveCallback(MakeCallback(&SyncAlgorithm::Deliver, this));
+    m_transport->TraceConnectWithoutContext("SendError",
+                                            MakeCallback(&SyncAlgorithm::NotifySendError, this));
+}
+
+void
+SyncAlgorithm::NotifySendError(uint32_t peer, Socket::SocketErrno error)
+{
+    m_sendErrorTrace(peer, error);
 }
 
 void

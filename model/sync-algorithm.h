@@ -55,6 +55,13 @@ class SyncAlgorithm : public Object
                                            uint32_t unit);
 
     /**
+     * TracedCallback signature for a send the node refused.
+     * \param peer the worker it was for
+     * \param error the socket's errno (Socket::ERROR_NOROUTETOHOST: no route)
+     */
+    typedef void (*SendErrorTracedCallback)(uint32_t peer, Socket::SocketErrno error);
+
+    /**
      * \brief Get the type ID.
      * \return the object TypeId
      */
@@ -128,6 +135,10 @@ class SyncAlgorithm : public Object
     /** The transports' receive callback: waits for a running local step, then Receive. */
     void Deliver(const ModelBlockHeader& header, const float* data);
 
+    /** A transport's send was refused: fire SendError (the base connects the block transport's;
+     *  a subclass with transports of its own connects theirs here too). */
+    void NotifySendError(uint32_t peer, Socket::SocketErrno error);
+
     uint32_t m_self{0};                                    //!< this worker
     uint32_t m_workers{1};                                 //!< number of workers
     Ptr<BlockTransport> m_transport;                       //!< the network
@@ -141,6 +152,8 @@ class SyncAlgorithm : public Object
     TracedCallback<uint32_t, uint8_t, uint32_t, uint32_t, bool> m_phaseEndTrace;
     /// A unit lost: round, phase, block, unit.
     TracedCallback<uint32_t, uint8_t, uint32_t, uint32_t> m_unitLostTrace;
+    /// A send refused: peer, errno.
+    TracedCallback<uint32_t, Socket::SocketErrno> m_sendErrorTrace;
 };
 
 } // namespace ns3

@@ -63,17 +63,22 @@ ShapeText(const dl::Shape& s)
 Ptr<TrainingJob>
 TrainingJob::Create(const TrainingConfig& c)
 {
-    Require(c.workers >= 1, "--workers must be at least 1");
-    Require(c.epochs > 0, "--epochs must be positive");
-    Require(c.batchSize >= 1, "--batchSize must be at least 1");
+    Require(c.workers >= 1, "TrainingConfig::workers must be at least 1");
+    Require(c.epochs > 0 && std::isfinite(c.epochs), "TrainingConfig::epochs must be positive");
+    Require(c.batchSize >= 1, "TrainingConfig::batchSize must be at least 1");
     Require((c.learningRate >= 0 && std::isfinite(c.learningRate))
                 || c.learningRate == TrainingConfig::AUTO_LEARNING_RATE,
-            "--learningRate must not be negative (0 freezes the models: pure synchronisation)");
-    Require(c.momentum >= 0 && c.momentum < 1, "--momentum must lie in [0, 1)");
-    Require(c.weightDecay >= 0, "--weightDecay must not be negative");
-    Require(c.nonIidAlpha >= 0, "--nonIidAlpha must not be negative (0 means IID)");
-
-    Require(c.run >= 1, "--run must be at least 1");
+            "TrainingConfig::learningRate must not be negative (0 freezes the models: pure "
+            "synchronisation)");
+    Require(c.momentum >= 0 && c.momentum < 1, "TrainingConfig::momentum must lie in [0, 1)");
+    Require(c.weightDecay >= 0, "TrainingConfig::weightDecay must not be negative");
+    Require(c.nonIidAlpha >= 0, "TrainingConfig::nonIidAlpha must not be negative (0 means IID)");
+    Require(c.run >= 1, "TrainingConfig::run must be at least 1");
+    // A thread count that wrapped from a negative number, or one far past any machine's cores,
+    // would only spend minutes creating threads.
+    Require(c.threads <= dl::ThreadPool::MAX_THREADS,
+            "TrainingConfig::threads must lie in [0, " + std::to_string(dl::ThreadPool::MAX_THREADS)
+                + "] (0: one per core)");
 
     Ptr<TrainingJob> job = CreateObject<TrainingJob>();
     job->m_config = c;
@@ -88,8 +93,8 @@ TrainingJob::Create(const TrainingConfig& c)
     }
     else if (c.dataset == "cifar10")
     {
-        Require(!c.dataDir.empty(), "--dataset=cifar10 needs --dataDir (the folder of "
-                                    "data_batch_1.bin ... test_batch.bin)");
+        Require(!c.dataDir.empty(), "TrainingConfig::dataset=cifar10 needs TrainingConfig::dataDir "
+                                    "(the folder of data_batch_1.bin ... test_batch.bin)");
         job->m_train = dl::LoadCifarDir(c.dataDir, true);
         job->m_test = dl::LoadCifarDir(c.dataDir, false);
     }
@@ -104,7 +109,7 @@ TrainingJob::Create(const TrainingConfig& c)
     }
     else
     {
-        throw dl::DataError("unknown --dataset '" + c.dataset
+        throw dl::DataError("unknown TrainingConfig::dataset '" + c.dataset
                             + "' (expected fashion-mnist, cifar10 or synthetic)");
     }
     job->m_train = dl::Head(job->m_train, c.trainSubset);
@@ -126,7 +131,7 @@ TrainingJob::Create(const TrainingConfig& c)
     dl::Standardize(job->m_test, stats);
     job->m_trainEval = dl::EvenlySpaced(job->m_train, c.trainEvalSamples);
     Require(job->m_train.Size() >= c.workers,
-            "--workers=" + std::to_string(c.workers) + " exceeds the "
+            "TrainingConfig::workers=" + std::to_string(c.workers) + " exceeds the "
                 + std::to_string(job->m_train.Size()) + " training samples");
 
     job->m_backend = dl::MakeBackend(c.backend, dl::BuildModel(c.model, job->m_train.shape,
@@ -151,6 +156,18 @@ TrainingJob::Create(const TrainingConfig& c)
     job->m_schedule.stepSize = std::max<uint32_t>(1, job->GetTotalRounds() / 3);
     NS_LOG_INFO("model:\n" << job->m_backend->Summary());
     return job;
+}
+
+std::string
+TrainingJob::AsFlags(const std::string& message)
+{
+    static const std::string field = "TrainingConfig::";
+    std::string out = message;
+    for (size_t at = out.find(field); at != std::string::npos; at = out.find(field, at))
+    {
+        out.replace(at, field.size(), "--");
+    }
+    return out;
 }
 
 std::unique_ptr<dl::Replica>

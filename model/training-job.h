@@ -74,10 +74,20 @@ class TrainingJob : public Object
     ~TrainingJob() override;
 
     /**
-     * Load the data and build the model.
-     * \throws dl::DataError with a one-line message naming the problem
+     * Check the configuration, load the data and build the model.
+     * \throws dl::DataError (a std::runtime_error) with a one-line message naming the problem:
+     *         a TrainingConfig field out of range ("TrainingConfig::workers must be at least
+     *         1"), an unknown dataset, model or backend, a missing or corrupt data file, a
+     *         test set that does not fit the training set. Nothing is half-built: uncaught, it
+     *         ends the program with that message.
      */
     static Ptr<TrainingJob> Create(const TrainingConfig& config);
+
+    /**
+     * \return \p message with each "TrainingConfig::field" written "--field": for programs
+     *         whose flags are named after the fields (dl-train, dl-colocation)
+     */
+    static std::string AsFlags(const std::string& message);
 
     /** \return this job's id, unique in the process (tags its packets: JobTag) */
     uint64_t GetId() const

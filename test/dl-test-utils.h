@@ -6,6 +6,7 @@
 #define DL_TEST_UTILS_H
 
 #include "ns3/core-module.h"
+#include "ns3/csma-helper.h"
 #include "ns3/distributed-learning-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ns3-compat.h"
@@ -51,6 +52,24 @@ TwoHosts(NodeContainer& nodes, const std::string& rate, const std::string& delay
     NetDeviceContainer devices = p2p.Install(nodes);
     InternetStackHelper().Install(nodes);
     return Ipv4AddressHelper("10.8.0.0", "255.255.255.0").Assign(devices);
+}
+
+/**
+ * \p n nodes on one CSMA LAN of \p rate, with IPv4 on \p network/24 and their neighbour caches
+ * filled (without it the first scatter's burst overflows ARP's 3-packet pending queue).
+ * \return their devices
+ */
+inline NetDeviceContainer
+CsmaLan(NodeContainer& nodes, uint32_t n, const std::string& rate, const std::string& network)
+{
+    nodes.Create(n);
+    CsmaHelper csma;
+    csma.SetChannelAttribute("DataRate", StringValue(rate));
+    NetDeviceContainer devices = csma.Install(nodes);
+    InternetStackHelper().Install(nodes);
+    Ipv4AddressHelper(network.c_str(), "255.255.255.0").Assign(devices);
+    dlcompat::PopulateNeighborCache(devices);
+    return devices;
 }
 
 /**

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Every command that README.md and doc/*.rst show runs, at a small scale.
+"""Every command that README.md and doc/*.rst show runs, at a small scale, and every image they
+show is a committed file.
 
     test/doc-commands-test.py BUILD_DIR SOURCE_DIR
 
@@ -124,8 +125,34 @@ def plan(cmd):
     return None
 
 
+def missing_images():
+    """(file, target) for every image the docs show that is not a committed file."""
+    missing = []
+    tracked = None
+    if os.path.isdir(os.path.join(src, ".git")):
+        r = subprocess.run(["git", "-C", src, "ls-files"], stdout=subprocess.PIPE, text=True)
+        tracked = set(r.stdout.splitlines()) if r.returncode == 0 else None
+    docs = ["README.md"] + sorted(f"doc/{f}" for f in os.listdir(os.path.join(src, "doc"))
+                                  if f.endswith(".rst"))
+    for name in docs:
+        text = open(os.path.join(src, name)).read()
+        if name.endswith(".md"):
+            targets = re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text)
+        else:
+            targets = re.findall(r"^\s*\.\. (?:image|figure):: *(\S+)", text, re.M)
+        for target in targets:
+            path = os.path.normpath(os.path.join(os.path.dirname(name), target))
+            if not os.path.isfile(os.path.join(src, path)) or (
+                    tracked is not None and path not in tracked):
+                missing.append((name, path))
+    return missing
+
+
 def main():
     failed = 0
+    for name, path in missing_images():
+        print(f"FAIL: {name}: shows {path}, which is not a committed file")
+        failed = 1
     found = commands()
     # Sweeps first: dl-plot draws what they wrote.
     found.sort(key=lambda fc: ("dl-plot" in fc[1], fc))

@@ -50,7 +50,8 @@ check "dl-colocation: same seed, same web flows (rps, rps-droppable)" \
     "[ \"\$(head -3 $tmp/col-rps/flows.csv | cut -d, -f3-8)\" = \"\$(head -3 $tmp/col-rps-droppable/flows.csv | cut -d, -f3-8)\" ]"
 printf '1000 0.5\n500 1.0\n' >"$tmp/decreasing.cdf"
 printf '1000 0.5\n5000 0.9\n' >"$tmp/short.cdf"
-for bad in "--mode=lossless" "--load=1.5" "--load=0" "--flowCdf=$tmp/decreasing.cdf" "--flowCdf=$tmp/short.cdf" "--flowCdf=$tmp/missing.cdf" "--deadline=1ms"; do
+for bad in "--mode=lossless" "--load=1.5" "--load=0" "--flowCdf=$tmp/decreasing.cdf" "--flowCdf=$tmp/short.cdf" "--flowCdf=$tmp/missing.cdf" "--deadline=1ms" \
+    "--webDuration=-1s" "--webDuration=0s" "--drain=-1s" "--deadline=-5s" "--threads=-2"; do
     "$bin/dl-colocation" "${tiny[@]}" $bad --output="$tmp/col-bad" >/dev/null 2>"$tmp/col-bad.err"
     check "dl-colocation $bad: one clear line, nothing written" \
         "[ \$? -ne 0 ] && [ \$(wc -l < $tmp/col-bad.err) -eq 1 ] && [ ! -e $tmp/col-bad ]"

@@ -22,4 +22,5 @@ expect too-few "needs at least 2 workers"
 expect same-port "cannot bind UDP port 9000"
 expect ps-no-server "needs a server node"
 expect tcp-variant "is not a TCP congestion control"
+expect bad-config "TrainingConfig::workers must be at least 1"
 exit $fail

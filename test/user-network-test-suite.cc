@@ -66,14 +66,7 @@ class UserNetworkTestCase : public TestCase
         NodeContainer workers;
         if (m_network == "csma")
         {
-            workers.Create(n);
-            CsmaHelper csma;
-            csma.SetChannelAttribute("DataRate", StringValue("100Mbps"));
-            NetDeviceContainer devices = csma.Install(workers);
-            InternetStackHelper().Install(workers);
-            Ipv4AddressHelper("10.0.0.0", "255.255.255.0").Assign(devices);
-            // Without it the first scatter's burst overflows ARP's 3-packet pending queue.
-            dlcompat::PopulateNeighborCache(devices);
+            CsmaLan(workers, n, "100Mbps", "10.0.0.0");
         }
         else
         {

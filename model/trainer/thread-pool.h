@@ -26,6 +26,9 @@ namespace dl
 class ThreadPool
 {
   public:
+    /** Most threads a pool is meant to hold (TrainingJob refuses more). */
+    static constexpr unsigned MAX_THREADS = 256;
+
     /** \param threads worker threads; 0 or 1 runs every task inline on the caller */
     explicit ThreadPool(unsigned threads);
 
