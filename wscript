@@ -54,7 +54,8 @@ def build(bld):
                       + lists['DL_NS3_HEADERS'])
 
     if bld.env.ENABLE_EXAMPLES:
-        examples = [('dl-train', []), ('dl-minimal', []), ('dl-two-jobs', ['flow-monitor']),
+        examples = [('dl-train', []), ('dl-minimal', []), ('dl-own-algorithm', []),
+                    ('dl-two-jobs', ['flow-monitor']),
                     ('dl-colocation', []),
                     ('dl-custom-network', ['csma', 'wifi', 'mobility', 'point-to-point-layout'])]
         for name, needs in examples:

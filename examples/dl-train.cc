@@ -21,7 +21,6 @@
 #include <cmath>
 #include <cstring>
 #include <iostream>
-#include <set>
 
 using namespace ns3;
 
@@ -127,7 +126,8 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("Distributed training over an unreliable simulated network (ns-3 + embedded "
               "trainer). Writes one CSV row per evaluation point.");
-    cmd.AddValue("algorithm", "rps | allreduce | ring-allreduce | ps | gossip | local", algorithm);
+    cmd.AddValue("algorithm", JoinSyncAlgorithmNames(" | ") + " (or a SyncAlgorithm's TypeId name)",
+                 algorithm);
     cmd.AddValue("psTransport", "ps: udp (lossy) | tcp (reliable)", psTransport);
     cmd.AddValue("tcpVariant", "TCP congestion control (ring-allreduce, ps tcp)", tcpVariant);
     cmd.AddValue("tcpMinRto", "TCP minimum retransmission timeout", tcpMinRto);
@@ -198,11 +198,9 @@ main(int argc, char* argv[])
         // Ranks on one machine share its cores: each takes its share by default.
         cfg.threads = dl::ThreadPool::DefaultThreads(RankExchange::GetLocalSize());
     }
-    const std::set<std::string> algorithms
-        = {"rps", "allreduce", "ring-allreduce", "ps", "gossip", "local"};
-    Check(algorithms.count(algorithm) == 1,
-          "unknown or unavailable --algorithm '" + algorithm
-              + "' (available: rps, allreduce, ring-allreduce, ps, gossip, local)");
+    std::string notAlgorithm;
+    const bool isAlgorithm = DistributedLearningHelper::IsAlgorithm(algorithm, &notAlgorithm);
+    Check(isAlgorithm, "unknown or unavailable --algorithm: " + notAlgorithm);
     Check(psTransport == "udp" || psTransport == "tcp",
           "unknown --psTransport '" + psTransport + "' (expected udp or tcp)");
     Check(lossRate >= 0.0 && lossRate < 1.0 && std::isfinite(lossRate),
@@ -311,7 +309,7 @@ main(int argc, char* argv[])
     }
 
     // The network: a standard fabric of hosts (the workers, then the server for ps).
-    const bool withServer = algorithm == "ps";
+    const bool withServer = training.NeedsServer();
     const uint32_t hostCount = cfg.workers + (withServer ? 1 : 0);
     Check(topology != "fat-tree" || fatTreeK == 0
               || FabricHelper::FatTreeHosts(fatTreeK) >= hostCount,

@@ -15,6 +15,7 @@
 #include "ns3/rank-exchange.h"
 #include "ns3/stream-sync.h"
 #include "ns3/string.h"
+#include "ns3/sync-algorithm-names.h"
 #include "ns3/trace-helper.h"
 #include "ns3/uinteger.h"
 
@@ -65,31 +66,50 @@ void
 DistributedLearningHelper::SetAlgorithm(const std::string& name, const std::string& psTransport)
 {
     NS_LOG_FUNCTION(this << name << psTransport);
-    static const std::map<std::string, std::string> types = {
-        {"rps", "ns3::RpsSync"},
-        {"local", "ns3::RpsSync"},
-        {"allreduce", "ns3::AllreduceSync"},
-        {"gossip", "ns3::GossipSync"},
-        {"ring-allreduce", "ns3::RingAllreduceSync"},
-        {"ps", ""},
-    };
-    auto it = types.find(name);
-    NS_ABORT_MSG_IF(it == types.end(),
-                    "unknown algorithm '"
-                        << name
-                        << "' (expected rps, allreduce, ring-allreduce, ps, gossip, local)");
+    std::string why;
+    NS_ABORT_MSG_UNLESS(IsAlgorithm(name, &why), why);
     NS_ABORT_MSG_UNLESS(psTransport == "udp" || psTransport == "tcp",
                         "unknown parameter-server transport '" << psTransport
                                                                << "' (expected udp or tcp)");
     m_algorithm = name;
     m_psTransport.clear();
-    std::string type = it->second;
-    if (name == "ps")
+    if (const SyncAlgorithmAlias* alias = FindSyncAlgorithmAlias(name))
     {
-        m_psTransport = psTransport;
-        type = psTransport == "tcp" ? "ns3::PsTcpSync" : "ns3::PsUdpSync";
+        const bool tcp = psTransport == "tcp" && !alias->tcpTypeId.empty();
+        m_syncFactory.SetTypeId(tcp ? alias->tcpTypeId : alias->typeId);
+        m_psTransport = alias->needsServer ? psTransport : "";
+        return;
     }
-    m_syncFactory.SetTypeId(type);
+    // A TypeId name: the module's own classes keep their server where they have one.
+    m_syncFactory.SetTypeId(name);
+    for (const SyncAlgorithmAlias& alias : GetSyncAlgorithmAliases())
+    {
+        if (alias.needsServer && (name == alias.typeId || name == alias.tcpTypeId))
+        {
+            m_psTransport = name == alias.tcpTypeId ? "tcp" : "udp";
+        }
+    }
+}
+
+bool
+DistributedLearningHelper::IsAlgorithm(const std::string& name, std::string* why)
+{
+    if (FindSyncAlgorithmAlias(name))
+    {
+        return true;
+    }
+    TypeId tid;
+    if (TypeId::LookupByNameFailSafe(name, &tid) && tid.IsChildOf(SyncAlgorithm::GetTypeId())
+        && tid.HasConstructor())
+    {
+        return true;
+    }
+    if (why)
+    {
+        *why = "unknown algorithm '" + name + "' (expected " + JoinSyncAlgorithmNames(", ")
+               + ", or the TypeId name of a registered SyncAlgorithm subclass with a constructor)";
+    }
+    return false;
 }
 
 uint32_t

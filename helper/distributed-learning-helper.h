@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 /**
@@ -53,12 +54,45 @@ class DistributedLearningHelper
     DistributedLearningHelper();
 
     /**
-     * The synchronisation algorithm by name: "rps", "allreduce", "gossip", "ring-allreduce",
-     * "ps" (a parameter server: Install with a server node) or "local" (RPS on one worker:
-     * plain SGD, the reference); also the results' algorithm label. Aborts on another name.
+     * The synchronisation algorithm, by short name or by TypeId name, as queue discs are chosen
+     * by TrafficControlHelper: a short name of GetSyncAlgorithmAliases() ("rps", "allreduce",
+     * "gossip", "ring-allreduce", "ps" -- a parameter server: Install with a server node --
+     * or "local", RPS on one worker), or the TypeId name of any registered SyncAlgorithm
+     * subclass with a constructor, the module's ("ns3::RpsSync") or the program's own. The
+     * name is also the results' algorithm label. Aborts on another name.
+     * \param name short name or TypeId name
      * \param psTransport for "ps": "udp" (lossy block exchange) or "tcp" (reliable)
      */
     void SetAlgorithm(const std::string& name, const std::string& psTransport = "udp");
+
+    /**
+     * As SetAlgorithm(name), with attributes of the algorithm's objects, e.g.
+     * SetAlgorithm("ns3::RpsSync", "PhaseTimeout", TimeValue(MilliSeconds(2))).
+     * \param name short name or TypeId name
+     * \param attribute the first attribute's name
+     * \param value its value
+     * \param more further name and value pairs
+     */
+    template<typename... Ts>
+    void SetAlgorithm(const std::string& name, const std::string& attribute,
+                      const AttributeValue& value, Ts&&... more)
+    {
+        SetAlgorithm(name);
+        m_syncFactory.Set(attribute, value, std::forward<Ts>(more)...);
+    }
+
+    /**
+     * \param name a short name or TypeId name
+     * \param why set to a one-line reason when \p name is not an algorithm
+     * \return true if SetAlgorithm(name) would accept \p name
+     */
+    static bool IsAlgorithm(const std::string& name, std::string* why = nullptr);
+
+    /** \return true if the algorithm needs a server node (Install(workers, server, job)) */
+    bool NeedsServer() const
+    {
+        return !m_psTransport.empty();
+    }
     /** \return the algorithm's name, as the results label it */
     const std::string& GetAlgorithm() const
     {

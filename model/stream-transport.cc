@@ -199,12 +199,17 @@ StreamTransport::OnSegmentSent(Ptr<const Packet> packet, const TcpHeader& header
     }
     // Data below the highest sequence number sent so far was sent before.
     const SequenceNumber32 end = header.GetSequenceNumber() + packet->GetSize();
-    auto [it, first] = m_nextNew.emplace(PeekPointer(socket), end);
-    if (!first && header.GetSequenceNumber() < it->second)
+    auto it = m_nextNew.find(PeekPointer(socket));
+    if (it == m_nextNew.end())
+    {
+        m_nextNew.emplace(PeekPointer(socket), end); // the connection's first data
+        return;
+    }
+    if (header.GetSequenceNumber() < it->second)
     {
         m_retransmissionTrace(packet, header, socket);
     }
-    if (!first && it->second < end)
+    if (it->second < end)
     {
         it->second = end;
     }

@@ -17,6 +17,8 @@ set(CMAKE_CXX_STANDARD 17)
 find_package(distributed-learning REQUIRED)
 add_executable(my-sim my-sim.cc)
 target_link_libraries(my-sim PRIVATE distributed-learning::ns3-distributed-learning)
+# An ns-3 module the module does not use itself: the consumer links it (README).
+target_link_libraries(my-sim PRIVATE ns3::libflow-monitor)
 CMAKE
 cmake -S "$tmp/project" -B "$tmp/project/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
     -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -111,6 +111,10 @@ done
 "$bin" "${common[@]}" --topology=fat-tree --workers=16 --lossRate=0 --output="$tmp/ft.csv" >/dev/null 2>&1
 check "fat-tree runs, every chunk arrives" "[ \$? -eq 0 ] && awk -F, 'NR>1 && \$13 != 1 {bad=1} END {exit bad || NR < 2}' $tmp/ft.csv"
 "$bin" "${common[@]}" --topology=fat-tree --workers=16 --lossRate=0 --ns3::FabricRouting::EcmpMode=PerPacket --output="$tmp/ftp.csv" >/dev/null 2>&1
+# An algorithm by its TypeId name: the module's RPS so named gives RPS's results, labelled so.
+"$bin" "${common[@]}" --algorithm=ns3::RpsSync --output="$tmp/bytype.csv" >/dev/null 2>&1
+check "--algorithm=ns3::RpsSync is rps under its TypeId name" "[ \$? -eq 0 ] && cmp -s <(cut -d, -f2-15,17- $tmp/a.csv) <(cut -d, -f2-15,17- $tmp/bytype.csv) && [ \"\$(col $tmp/bytype.csv algorithm | sort -u)\" = ns3::RpsSync ]"
+
 # Congestion drops: a leaf-spine incast without an error model loses packets at switch ports
 # without a queue disc (the traffic-control layer drops when the device queue is stopped); they
 # are counted (they used to be 0 beside an arrival rate of 0.6).
@@ -128,7 +132,8 @@ bad() {
     check "$name: no results file" "[ ! -e $tmp/bad.csv ]"
 }
 bad "negative loss rate" "lossRate must lie in" --lossRate=-0.1
-bad "unknown algorithm" "unknown or unavailable --algorithm" --algorithm=sgd
+bad "unknown algorithm" "unknown or unavailable --algorithm: unknown algorithm .sgd. (expected rps, allreduce" --algorithm=sgd
+bad "a TypeId that is no algorithm" "unknown algorithm .ns3::Node." --algorithm=ns3::Node
 bad "unknown model" "unknown model" --model=resnet
 bad "missing data" "/nonexistent/train-images-idx3-ubyte.gz: no such file" --dataset=fashion-mnist --dataDir=/nonexistent
 bad "bad link rate" "invalid --linkRate" --linkRate=fast

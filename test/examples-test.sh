@@ -32,6 +32,11 @@ check "wifi: loss from the channel" "awk -F, 'NR>1 && \$13 < 1 {lossy=1} END {ex
 "$bin/dl-custom-network" --network=token-ring >/dev/null 2>"$tmp/bad.err"
 check "unknown network: one clear line" "[ \$? -ne 0 ] && [ \$(wc -l < $tmp/bad.err) -eq 1 ]"
 
+# A program's own SyncAlgorithm beside the module's: three runs, one line each.
+"$bin/dl-own-algorithm" --workers=4 >"$tmp/own.out" 2>&1
+check "dl-own-algorithm: its own algorithm beside rps and gossip" \
+    "[ \$? -eq 0 ] && grep -q '^ns3::ChordGossipSync ' $tmp/own.out && grep -q '^rps ' $tmp/own.out"
+
 "$bin/dl-two-jobs" --output="$tmp/two" >"$tmp/two.out" 2>&1
 check "dl-two-jobs runs" "[ \$? -eq 0 ] && [ -s $tmp/two/job-a.csv ] && [ -s $tmp/two/job-b.csv ]"
 check "dl-two-jobs: two algorithms" "[ \"\$(tail -1 $tmp/two/job-a.csv | cut -d, -f1)\" = rps ] && [ \"\$(tail -1 $tmp/two/job-b.csv | cut -d, -f1)\" = allreduce ]"

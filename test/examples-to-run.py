@@ -5,6 +5,7 @@
 
 cpp_examples = [
     ("dl-minimal", "True", "False"),
+    ("dl-own-algorithm --workers=4", "True", "False"),
     ("dl-custom-network --network=csma --output=dl-custom-network-csma.csv", "True", "False"),
     ("dl-custom-network --network=p2p --output=dl-custom-network-p2p.csv", "True", "False"),
     ("dl-custom-network --network=wifi --output=dl-custom-network-wifi.csv", "True", "False"),

@@ -22,5 +22,6 @@ expect too-few "needs at least 2 workers"
 expect same-port "cannot bind UDP port 9000"
 expect ps-no-server "needs a server node"
 expect tcp-variant "is not a TCP congestion control"
+expect not-an-algorithm "or the TypeId name of a registered SyncAlgorithm subclass"
 expect bad-config "TrainingConfig::workers must be at least 1"
 exit $fail

@@ -48,7 +48,7 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.AddValue("case",
                  "no-ipv4 | twice | count | too-few | same-port | ps-no-server | "
-                 "tcp-variant | bad-config",
+                 "tcp-variant | bad-config | not-an-algorithm",
                  which);
     cmd.Parse(argc, argv);
     DistributedLearningHelper training;
@@ -85,6 +85,10 @@ main(int argc, char* argv[])
     else if (which == "tcp-variant")
     {
         training.SetTcp("ns3::Node", MilliSeconds(5));
+    }
+    else if (which == "not-an-algorithm")
+    {
+        training.SetAlgorithm("ns3::Node");
     }
     else if (which == "bad-config")
     {

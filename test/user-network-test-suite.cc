@@ -14,6 +14,7 @@
 #include "ns3/queue.h"
 #include "ns3/test.h"
 
+#include <atomic>
 #include <fstream>
 
 using namespace ns3;
@@ -41,7 +42,99 @@ CountDrop(uint64_t* all, uint64_t* untagged, Ptr<const Packet> p)
     }
 }
 
+/**
+ * A program's own algorithm, as a user would write one: here RPS that counts its local steps,
+ * registered under a TypeId of its own.
+ */
+class OwnRpsSync : public RpsSync
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId()
+    {
+        static TypeId tid = TypeId("ns3::dltest::OwnRpsSync")
+                                .SetParent<RpsSync>()
+                                .SetGroupName("DistributedLearningTests")
+                                .AddConstructor<OwnRpsSync>();
+        return tid;
+    }
+
+    double ComputeStep(int batchSize, float lr) override
+    {
+        ++s_steps;
+        return RpsSync::ComputeStep(batchSize, lr);
+    }
+
+    static std::atomic<uint32_t> s_steps; //!< local steps of every instance (on pool threads)
+};
+
+std::atomic<uint32_t> OwnRpsSync::s_steps{0};
+
+NS_OBJECT_ENSURE_REGISTERED(OwnRpsSync);
+
 } // namespace
+
+/**
+ * \ingroup distributed-learning-tests
+ * An algorithm the program defines (a SyncAlgorithm subclass with its own TypeId) is installed
+ * by its TypeId name with attributes, as queue discs are: its objects do the work, the
+ * attribute holds, the results are labelled with the name, and at zero loss it is synchronous
+ * SGD. Names that are not algorithms are refused with the reason.
+ */
+class OwnAlgorithmTestCase : public TestCase
+{
+  public:
+    OwnAlgorithmTestCase()
+        : TestCase("a program's own SyncAlgorithm is installed by its TypeId name")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const uint32_t n = 4;
+        FabricJob net;
+        net.training.SetAlgorithm("ns3::dltest::OwnRpsSync", "PhaseTimeout",
+                                  TimeValue(MilliSeconds(7)));
+        Ptr<TrainingJob> job = SmallJob(n, 1, 256);
+        OwnRpsSync::s_steps = 0;
+        net.Install(job);
+        History history;
+        RecordRounds(net.training, &history);
+        Simulator::Run();
+        const Ptr<SyncAlgorithm> sync = net.GetWorkers()[0]->GetSync();
+        NS_TEST_ASSERT_MSG_EQ(sync->GetInstanceTypeId().GetName(), "ns3::dltest::OwnRpsSync",
+                              "the program's class");
+        TimeValue timeout;
+        sync->GetAttribute("PhaseTimeout", timeout);
+        NS_TEST_ASSERT_MSG_EQ(timeout.Get(), MilliSeconds(7), "its attribute as given");
+        NS_TEST_ASSERT_MSG_EQ(OwnRpsSync::s_steps.load(), n * job->GetTotalRounds(),
+                              "it took the steps");
+        NS_TEST_ASSERT_MSG_EQ(net.training.GetAlgorithm(), "ns3::dltest::OwnRpsSync", "label");
+        Simulator::Destroy();
+        const std::vector<dl::FloatBuffer> central = SynchronousSgd(SmallJob(n, 1, 256), 16);
+        NS_TEST_ASSERT_MSG_EQ(history.size(), central.size(), "every round ran");
+        for (uint32_t r = 0; r < central.size(); ++r)
+        {
+            NS_TEST_ASSERT_MSG_LT(MaxAbsDiff(history[r][0], central[r]), 2e-5,
+                                  "synchronous SGD at zero loss, round " << r);
+        }
+        std::string why;
+        NS_TEST_ASSERT_MSG_EQ(DistributedLearningHelper::IsAlgorithm("ns3::Node", &why), false,
+                              "a TypeId that is no SyncAlgorithm");
+        NS_TEST_ASSERT_MSG_NE(why.find("SyncAlgorithm subclass"), std::string::npos, why);
+        NS_TEST_ASSERT_MSG_EQ(DistributedLearningHelper::IsAlgorithm("ns3::SyncAlgorithm"), false,
+                              "an abstract class");
+        for (const SyncAlgorithmAlias& alias : GetSyncAlgorithmAliases())
+        {
+            NS_TEST_ASSERT_MSG_EQ(DistributedLearningHelper::IsAlgorithm(alias.typeId), true,
+                                  alias.name << "'s TypeId is an algorithm");
+        }
+    }
+};
 
 /**
  * \ingroup distributed-learning-tests
@@ -334,6 +427,7 @@ class UserNetworkTestSuite : public TestSuite
         AddTestCase(new TwoJobsTestCase, dlcompat::QUICK);
         AddTestCase(new NothingGlobalTestCase, dlcompat::QUICK);
         AddTestCase(new ConfigPathTestCase, dlcompat::QUICK);
+        AddTestCase(new OwnAlgorithmTestCase, dlcompat::QUICK);
     }
 };
 
