@@ -191,7 +191,7 @@ main(int argc, char* argv[])
     cmd.AddValue("testSubset", "test images per results row (0: all)", cfg.testSubset);
     cmd.AddValue("evalEvery", "rounds between training results rows", evalEvery);
     cmd.AddValue("seed", "seed of the network and the trainer", seed);
-    cmd.AddValue("threads", "threads for local steps and evaluations (0: one per core)",
+    cmd.AddValue("threads", "threads for local steps and evaluations, 0 to 256 (0: one per core)",
                  cfg.threads);
     cmd.AddValue("output", "folder for flows.csv, training.csv and summary.csv", output);
     cmd.Parse(argc, argv);

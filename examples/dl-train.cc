@@ -181,9 +181,9 @@ main(int argc, char* argv[])
     cmd.AddValue("run", "ns-3 run number (independent replications with one seed)", run);
     cmd.AddValue("backend", "cpu | cuda", cfg.backend);
     cmd.AddValue("threads",
-                 "threads for local steps and evaluations (0: one per core, at most 8; over "
-                 "ranks, each rank's share of its machine's cores); the results do not depend "
-                 "on it",
+                 "threads for local steps and evaluations, 0 to 256 (0: one per core, at most 8; "
+                 "over ranks, each rank's share of its machine's cores); the results do not "
+                 "depend on it",
                  cfg.threads);
     cmd.AddValue("eventOrder",
                  "order of same-instant events: ns3 (ns-3's scheduler) | canonical (the same "
