@@ -290,29 +290,14 @@ class NoRoutesTestCase : public TestCase
     void DoRun() override
     {
         const uint32_t n = 4;
-        PointToPointHelper link;
-        link.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
-        PointToPointStarHelper star(n, link);
-        InternetStackHelper stack;
-        star.InstallStack(stack);
-        star.AssignIpv4Addresses(Ipv4AddressHelper("192.168.0.0", "255.255.255.0"));
-        NodeContainer workers;
-        NetDeviceContainer spokes;
-        for (uint32_t i = 0; i < n; ++i)
+        NodeContainer workers = StarSpokes(n, m_lossRate > 0);
+        for (uint32_t i = 0; m_lossRate > 0 && i < n; ++i)
         {
-            workers.Add(star.GetSpokeNode(i));
-            spokes.Add(star.GetSpokeNode(i)->GetDevice(0)); // its link (1: the loopback)
-        }
-        if (m_lossRate > 0)
-        {
-            Ipv4GlobalRoutingHelper::PopulateRoutingTables();
-            for (uint32_t i = 0; i < spokes.GetN(); ++i)
-            {
-                Ptr<RateErrorModel> all = CreateObject<RateErrorModel>();
-                all->SetAttribute("ErrorRate", DoubleValue(1.0));
-                all->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
-                spokes.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(all));
-            }
+            Ptr<RateErrorModel> all = CreateObject<RateErrorModel>();
+            all->SetAttribute("ErrorRate", DoubleValue(1.0));
+            all->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+            // Device 0 is the spoke's link (1: the loopback).
+            workers.Get(i)->GetDevice(0)->SetAttribute("ReceiveErrorModel", PointerValue(all));
         }
         DistributedLearningHelper training;
         training.SetAlgorithm(m_algorithm);

@@ -11,6 +11,7 @@
 #include "ns3/internet-module.h"
 #include "ns3/ns3-compat.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/point-to-point-star.h"
 
 #include <cmath>
 #include <map>
@@ -70,6 +71,32 @@ CsmaLan(NodeContainer& nodes, uint32_t n, const std::string& rate, const std::st
     Ipv4AddressHelper(network.c_str(), "255.255.255.0").Assign(devices);
     dlcompat::PopulateNeighborCache(devices);
     return devices;
+}
+
+/**
+ * \p n spokes of ns-3's PointToPointStarHelper (1 Gb/s, IPv4 on 192.168.x.0/24), the user's
+ * way of building a star; routes only if \p routes.
+ * \return the spoke nodes
+ */
+inline NodeContainer
+StarSpokes(uint32_t n, bool routes)
+{
+    PointToPointHelper link;
+    link.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
+    PointToPointStarHelper star(n, link);
+    InternetStackHelper stack;
+    star.InstallStack(stack);
+    star.AssignIpv4Addresses(Ipv4AddressHelper("192.168.0.0", "255.255.255.0"));
+    if (routes)
+    {
+        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    }
+    NodeContainer spokes;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        spokes.Add(star.GetSpokeNode(i));
+    }
+    return spokes;
 }
 
 /**

@@ -163,17 +163,7 @@ class UserNetworkTestCase : public TestCase
         }
         else
         {
-            PointToPointHelper link;
-            link.SetDeviceAttribute("DataRate", StringValue("1Gbps"));
-            PointToPointStarHelper star(n, link);
-            InternetStackHelper stack;
-            star.InstallStack(stack);
-            star.AssignIpv4Addresses(Ipv4AddressHelper("192.168.0.0", "255.255.255.0"));
-            Ipv4GlobalRoutingHelper::PopulateRoutingTables();
-            for (uint32_t i = 0; i < n; ++i)
-            {
-                workers.Add(star.GetSpokeNode(i));
-            }
+            workers = StarSpokes(n, true);
         }
         DistributedLearningHelper training;
         training.Install(workers, job);
