@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Every command that README.md and doc/*.rst show runs, at a small scale, and every image they
-show is a committed file.
+"""Every command that README.md and doc/*.rst show runs, at a small scale, every image they
+show is a committed file, and every list of the algorithms they spell out is dl-train's table.
 
     test/doc-commands-test.py BUILD_DIR SOURCE_DIR
 
@@ -148,8 +148,28 @@ def missing_images():
     return missing
 
 
+def algorithm_lists():
+    """(file, listed, table) for every --algorithm=a|b|... the docs spell out that differs from
+    the table dl-train's help prints (GetSyncAlgorithmAliases)."""
+    help_text = subprocess.run([dl_train, "--PrintHelp"], stdout=subprocess.PIPE,
+                               text=True).stdout
+    line = re.search(r"--algorithm:\s+(.*?) \(or ", help_text)
+    table = line.group(1).split(" | ") if line else []
+    wrong = [("dl-train --PrintHelp", "", "no --algorithm list")] if not table else []
+    for name in ["README.md"] + [f"doc/{f}" for f in os.listdir(os.path.join(src, "doc"))
+                                 if f.endswith(".rst")]:
+        for listed in re.findall(r"--algorithm=([a-z-]+(?:\|[a-z-]+)+)",
+                                 open(os.path.join(src, name)).read()):
+            if table and listed.split("|") != table:
+                wrong.append((name, listed, " | ".join(table)))
+    return wrong
+
+
 def main():
     failed = 0
+    for name, listed, table in algorithm_lists():
+        print(f"FAIL: {name}: lists the algorithms as {listed}; dl-train's table: {table}")
+        failed = 1
     for name, path in missing_images():
         print(f"FAIL: {name}: shows {path}, which is not a committed file")
         failed = 1
