@@ -9,6 +9,6 @@
  * The module's version (semantic versioning). dl-train --version prints it; dl-sweep records it
  * in every manifest; CITATION.cff carries the same string (a test checks that they agree).
  */
-#define DISTRIBUTED_LEARNING_VERSION "0.3.0"
+#define DISTRIBUTED_LEARNING_VERSION "0.4.0"
 
 #endif // DISTRIBUTED_LEARNING_VERSION_H
