@@ -64,7 +64,13 @@ JobDropCounter::WatchDevices(const NetDeviceContainer& devices)
         // Receive-side error models and corrupt frames (point-to-point, CSMA). The context is
         // the device's index here, so that a shared medium's drop can be checked against the
         // frame's destination.
-        m_receivers.push_back(dev);
+        // Whether its frames need the destination check is known now, not at every drop.
+        TypeId csma;
+        const TypeId type = dev->GetInstanceTypeId();
+        const bool shared = !dev->IsPointToPoint()
+                            && TypeId::LookupByNameFailSafe("ns3::CsmaNetDevice", &csma)
+                            && (type == csma || type.IsChildOf(csma));
+        m_receivers.push_back({dev, shared});
         dev->TraceConnect("PhyRxDrop", std::to_string(m_receivers.size() - 1),
                           MakeCallback(&JobDropCounter::OnReceiveDrop, this));
         // A full device queue drops through the queue.
@@ -98,20 +104,15 @@ JobDropCounter::WatchDevices(const NetDeviceContainer& devices)
 }
 
 bool
-JobDropCounter::AddressedTo(Ptr<const Packet> packet, Ptr<NetDevice> device)
+JobDropCounter::AddressedTo(Ptr<const Packet> packet, const Receiver& receiver)
 {
-    if (device->IsPointToPoint())
+    // A CSMA NIC draws its error model for every frame on the wire, before its MAC filter;
+    // other devices (point-to-point; no frame format known here) report their own frames.
+    if (!receiver.sharedMedium)
     {
         return true;
     }
-    // A CSMA NIC draws its error model for every frame on the wire, before its MAC filter.
-    TypeId csma;
-    const TypeId type = device->GetInstanceTypeId();
-    if (!TypeId::LookupByNameFailSafe("ns3::CsmaNetDevice", &csma)
-        || (type != csma && !type.IsChildOf(csma)))
-    {
-        return true; // no frame format known here: the device's own report stands
-    }
+    Ptr<NetDevice> device = receiver.device;
     EthernetHeader header(false);
     if (packet->PeekHeader(header) < header.GetSerializedSize())
     {

@@ -98,13 +98,20 @@ class JobDropCounter : public Object
     void OnTrafficControlDrop(Ptr<const Packet> packet);
     /// Count \p packet if it is the job's.
     void Count(Ptr<const Packet> packet, Where where);
-    /// \return true if the frame \p packet that \p device dropped on receive was addressed to it
-    static bool AddressedTo(Ptr<const Packet> packet, Ptr<NetDevice> device);
+    /** A watched device. */
+    struct Receiver
+    {
+        Ptr<NetDevice> device; //!< the device
+        bool sharedMedium;     //!< a CSMA NIC: it hears (and drops) frames not addressed to it
+    };
+
+    /// \return true if the frame \p packet that \p receiver dropped was addressed to it
+    static bool AddressedTo(Ptr<const Packet> packet, const Receiver& receiver);
 
     uint64_t m_job{0};                                    //!< the job counted
     uint64_t m_dropped{0};                                //!< its drops so far
     std::vector<std::pair<int64_t, uint64_t>> m_history;  //!< (time, drops up to it), rising
-    std::vector<Ptr<NetDevice>> m_receivers;              //!< watched devices, by trace context
+    std::vector<Receiver> m_receivers;                    //!< watched devices, by trace context
     std::set<Ptr<NetDevice>> m_watched;                   //!< the same, for look-up
     std::set<uint32_t> m_nodes;                           //!< nodes whose TC layer is watched
     TracedCallback<Ptr<const Packet>, Where> m_dropTrace; //!< a counted drop

@@ -93,6 +93,7 @@ StreamTransport::GetTypeId()
 }
 
 StreamTransport::StreamTransport()
+    : m_onMessage(MakeCallback(&StreamTransport::OnMessage, this)) // once, not per packet
 {
     NS_LOG_FUNCTION(this);
 }
@@ -340,9 +341,9 @@ StreamTransport::HandleRead(Ptr<Socket> socket)
         m_segmentBytes.resize(p->GetSize());
         p->CopyData(m_segmentBytes.data(), p->GetSize());
         // TCP delivers what was sent, so a malformed header is a bug in this module.
-        NS_ABORT_MSG_UNLESS(reader.Append(m_segmentBytes.data(), m_segmentBytes.size(),
-                                          MakeCallback(&StreamTransport::OnMessage, this)),
-                            "endpoint " << m_self << ": corrupt TCP stream");
+        NS_ABORT_MSG_UNLESS(
+            reader.Append(m_segmentBytes.data(), m_segmentBytes.size(), m_onMessage),
+            "endpoint " << m_self << ": corrupt TCP stream");
     }
 }
 
@@ -381,6 +382,7 @@ StreamTransport::DoDispose()
     m_listener = nullptr;
     m_node = nullptr;
     m_receive = ReceiveCallback();
+    m_onMessage = ReceiveCallback();
     Object::DoDispose();
 }
 

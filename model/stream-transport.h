@@ -146,6 +146,7 @@ class StreamTransport : public Object
     std::map<uint32_t, Outgoing> m_out;            //!< by destination
     std::map<Ptr<Socket>, BlockStreamReader> m_in; //!< framing, by accepted socket
     ReceiveCallback m_receive;                     //!< message handler
+    ReceiveCallback m_onMessage;                   //!< OnMessage, for the stream readers
     std::vector<uint8_t> m_segmentBytes;           //!< reusable copy of one received packet
     uint64_t m_segments{0};                        //!< TCP segments sent
     /// Per sending socket: the sequence number after the last new byte sent.
