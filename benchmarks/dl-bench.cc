@@ -2,22 +2,24 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 // Trainer throughput: samples/s of a training step (forward, backward, SGD update) for mlp and
-// cnn at batch 32, 128 and 1024 on every backend that runs here (CPU; CUDA with a GPU), the
-// GFLOP/s this implies against this machine's Eigen SGEMM, and the bandwidth of the per-round
-// robust average on each backend. Prints figures; asserts nothing.
+// cnn at batch 32, 128 and 1024, and ResNet-20 at 32 and 128, on every backend that runs here (CPU;
+// CUDA with a GPU), the GFLOP/s this implies against this machine's Eigen SGEMM, and the bandwidth
+// of the per-round robust average on each backend. Prints figures; asserts nothing.
 //
-//   ./dl-bench [--seconds=S]
+//   ./dl-bench [--seconds=S] [--model=mlp|cnn|resnet20]
 
 #include "ns3/backend-factory.h"
 #include "ns3/conv2d-layer.h"
 #include "ns3/dense-layer.h"
 #include "ns3/model-factory.h"
+#include "ns3/residual-block.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace dl;
 using Clock = std::chrono::steady_clock;
@@ -36,10 +38,16 @@ ForwardFlopsPerSample(const SequentialModel& m)
         {
             flops += 2.0 * layer->InputShape().Size() * layer->OutputShape().Size();
         }
-        else if (dynamic_cast<const Conv2dLayer*>(layer.get()) != nullptr)
+        else if (const auto* conv = dynamic_cast<const Conv2dLayer*>(layer.get()))
         {
             const Shape out = layer->OutputShape();
-            flops += 2.0 * double(layer->ParamCount() - out.c) * out.h * out.w;
+            const double weights
+                = double(out.c) * layer->InputShape().c * conv->Kernel() * conv->Kernel();
+            flops += 2.0 * weights * out.h * out.w;
+        }
+        else if (const auto* block = dynamic_cast<const ResidualBlock*>(layer.get()))
+        {
+            flops += ForwardFlopsPerSample(block->Branch());
         }
     }
     return flops;
@@ -156,15 +164,21 @@ int
 main(int argc, char** argv)
 {
     double seconds = 1.0;
+    std::string only; // one model's rows, for profiling
     for (int i = 1; i < argc; ++i)
     {
         if (std::strncmp(argv[i], "--seconds=", 10) == 0)
         {
             seconds = std::atof(argv[i] + 10);
         }
+        else if (std::strncmp(argv[i], "--model=", 8) == 0)
+        {
+            only = argv[i] + 8;
+        }
         else
         {
-            std::fprintf(stderr, "dl-bench: error: unknown argument '%s' (use --seconds=S)\n",
+            std::fprintf(stderr,
+                         "dl-bench: error: unknown argument '%s' (use --seconds=S, --model=NAME)\n",
                          argv[i]);
             return 2;
         }
@@ -176,15 +190,22 @@ main(int argc, char** argv)
     const Shape input{1, 28, 28};
     for (const std::string backend : {"cpu", "cuda"})
     {
-        for (const std::string name : {"mlp", "cnn"})
+        for (const std::string name : {"mlp", "cnn", "resnet20"})
         {
+            if (!only.empty() && name != only)
+            {
+                continue;
+            }
             auto b = TryBackend(backend, name, input);
             if (!b)
             {
                 break;
             }
             const double flops = 3.0 * ForwardFlopsPerSample(*BuildModel(name, input, 10, {256}));
-            for (int batch : {32, 128, 1024})
+            // A 1024-sample ResNet-20 batch keeps ~4 GB of activations: 32 and 128 only.
+            const std::vector<int> batches
+                = name == "resnet20" ? std::vector<int>{32, 128} : std::vector<int>{32, 128, 1024};
+            for (int batch : batches)
             {
                 const double sps = StepSamplesPerSecond(*b, input, batch, seconds);
                 const double gf = sps * flops / 1e9;

@@ -185,7 +185,8 @@ main(int argc, char* argv[])
     cmd.AddValue("drain", "how long open web flows may run on after the last arrival", drain);
     cmd.AddValue("deadline", "simulated time by which training must end (else: an error)",
                  deadline);
-    cmd.AddValue("model", "softmax | mlp | cnn", cfg.model);
+    cmd.AddValue("model", "softmax | mlp | cnn | resnet20 | resnet32 | resnet56 | resnet110",
+                 cfg.model);
     cmd.AddValue("epochs", "training epochs", cfg.epochs);
     cmd.AddValue("trainSubset", "use the first N training samples (0: all)", cfg.trainSubset);
     cmd.AddValue("testSubset", "test images per results row (0: all)", cfg.testSubset);

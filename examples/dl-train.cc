@@ -158,7 +158,8 @@ main(int argc, char* argv[])
     cmd.AddValue("dataDir",
                  "dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)",
                  cfg.dataDir);
-    cmd.AddValue("model", "softmax | mlp | cnn", cfg.model);
+    cmd.AddValue("model", "softmax | mlp | cnn | resnet20 | resnet32 | resnet56 | resnet110",
+                 cfg.model);
     cmd.AddValue("hidden", "mlp hidden layer sizes, comma separated", cfg.hidden);
     cmd.AddValue("epochs", "passes over the training set", cfg.epochs);
     cmd.AddValue("batchSize", "per-worker minibatch size", cfg.batchSize);
@@ -166,6 +167,9 @@ main(int argc, char* argv[])
                  "never step on a short last minibatch of a pass (false: keep it; rows are then "
                  "never taken right after one)",
                  cfg.dropRemainder);
+    cmd.AddValue("augment",
+                 "random crops (4-pixel padding) and left-right flips of training pictures",
+                 cfg.augment);
     cmd.AddValue("learningRate",
                  "base learning rate, or auto: 0.01 * sqrt(workers * batchSize / 32)",
                  learningRate);

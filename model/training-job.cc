@@ -10,6 +10,7 @@
 #include "ns3/seed-mixer.h"
 #include "ns3/synthetic-dataset.h"
 
+#include "ns3/boolean.h"
 #include "ns3/log.h"
 
 #include <cmath>
@@ -25,7 +26,19 @@ TypeId
 TrainingJob::GetTypeId()
 {
     static TypeId tid
-        = TypeId("ns3::TrainingJob").SetParent<Object>().SetGroupName("DistributedLearning");
+        = TypeId("ns3::TrainingJob")
+              .SetParent<Object>()
+              .SetGroupName("DistributedLearning")
+              .AddAttribute("AverageModelState",
+                            "Whether algorithms that exchange gradients (allreduce, "
+                            "ring-allreduce, ps) average the model state -- batch-norm running "
+                            "statistics -- as they average gradients (true), or every worker "
+                            "keeps its own (false). Algorithms that average models (rps, gossip) "
+                            "average it with the block it lives in either way. Set before "
+                            "DistributedLearningHelper::Install.",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&TrainingJob::m_averageModelState),
+                            MakeBooleanChecker());
     return tid;
 }
 
@@ -174,10 +187,12 @@ std::unique_ptr<dl::Replica>
 TrainingJob::MakeReplica(uint32_t worker)
 {
     NS_LOG_FUNCTION(this << worker);
-    return std::make_unique<dl::Replica>(
+    auto replica = std::make_unique<dl::Replica>(
         *m_backend, m_train, m_shards.at(worker), m_trainerSeed,
         dl::MixSeed(m_trainerSeed, dl::SeedStream::MINIBATCH, worker), float(m_config.momentum),
-        float(m_config.weightDecay), m_config.dropRemainder);
+        float(m_config.weightDecay), m_config.dropRemainder, m_config.augment);
+    replica->SetStateInGradient(m_averageModelState);
+    return replica;
 }
 
 uint32_t

@@ -30,15 +30,16 @@ struct TrainingConfig
     /** learningRate value that asks for the default rule (TrainingJob::DefaultLearningRate) */
     static constexpr double AUTO_LEARNING_RATE = -1.0;
 
-    std::string dataset{"fashion-mnist"};    //!< fashion-mnist | cifar10 | synthetic
-    std::string dataDir;                     //!< empty: the dataset's default location
-    std::string model{"mlp"};                //!< softmax | mlp | cnn
-    std::string hidden{"256"};               //!< mlp hidden sizes, comma separated
-    std::string backend{"cpu"};              //!< cpu | cuda
-    uint32_t workers{16};                    //!< number of replicas (shards)
-    double epochs{3};                        //!< passes over the training set (may be fractional)
-    uint32_t batchSize{32};                  //!< per-worker minibatch
-    bool dropRemainder{true};                //!< never step on a short (remainder) minibatch
+    std::string dataset{"fashion-mnist"}; //!< fashion-mnist | cifar10 | synthetic
+    std::string dataDir;                  //!< empty: the dataset's default location
+    std::string model{"mlp"};             //!< softmax | mlp | cnn | resnet20 ... resnet110
+    std::string hidden{"256"};            //!< mlp hidden sizes, comma separated
+    std::string backend{"cpu"};           //!< cpu | cuda
+    uint32_t workers{16};                 //!< number of replicas (shards)
+    double epochs{3};                     //!< passes over the training set (may be fractional)
+    uint32_t batchSize{32};               //!< per-worker minibatch
+    bool dropRemainder{true};             //!< never step on a short (remainder) minibatch
+    bool augment{false};                  //!< random 4-pixel crops and flips (dl::RandomCropFlip)
     double learningRate{AUTO_LEARNING_RATE}; //!< base learning rate (AUTO: the default rule)
     std::string lrSchedule{"constant"};      //!< constant | step | cosine
     uint32_t warmupRounds{0};                //!< linear warm-up length
@@ -184,6 +185,7 @@ class TrainingJob : public Object
 
     uint64_t m_id;                                 //!< unique id
     uint64_t m_trainerSeed{0};                     //!< seed mixed with the run number
+    bool m_averageModelState{true};                //!< AverageModelState attribute
     TrainingConfig m_config;                       //!< what to train
     dl::Dataset m_train;                           //!< training set (standardised)
     dl::Dataset m_test;                            //!< test set (standardised like train)

@@ -1,11 +1,13 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-// The baselines next to RPS: gossip (D-PSGD) averaging on a ring.
+// The baselines next to RPS: gossip (D-PSGD) averaging on a ring, the ring under loss, TCP
+// streams, and what gradient-exchanging algorithms do with batch-norm statistics.
 
 #include "ns3/core-module.h"
 #include "ns3/distributed-learning-module.h"
 #include "ns3/internet-module.h"
+#include "ns3/model-factory.h"
 #include "ns3/test.h"
 
 #include "dl-test-utils.h"
@@ -221,6 +223,90 @@ class StreamCloseDeliversTestCase : public TestCase
  * \ingroup distributed-learning-tests
  * The baselines suite.
  */
+/**
+ * \ingroup distributed-learning-tests
+ * Batch-norm running statistics (model state) under each kind of algorithm, without loss:
+ * AllReduce-SGD averages them by default (every replica identical, and equal to RPS, which
+ * averages them with their blocks); with TrainingJob::AverageModelState false each worker keeps
+ * its own, while the trained parameters stay identical.
+ */
+class ModelStateTestCase : public TestCase
+{
+  public:
+    ModelStateTestCase()
+        : TestCase("batch-norm statistics: averaged by allreduce and rps, or kept per worker")
+    {
+    }
+
+  private:
+    /// A residual network on the synthetic 12x12 pictures: 4 workers, 4 rounds.
+    static History Run(const std::string& algorithm, bool averageState)
+    {
+        TrainingConfig c = SmallJob(4, 1, 256)->GetConfig();
+        c.model = "resnet20";
+        Ptr<TrainingJob> job = TrainingJob::Create(c);
+        job->SetAttribute("AverageModelState", BooleanValue(averageState));
+        FabricJob net;
+        net.training.SetAlgorithm(algorithm);
+        return RunAndRecord(net, job);
+    }
+
+    /// max over workers of |replica - replica 0| on the state (\p state) or the other floats
+    static double Spread(const std::vector<dl::FloatBuffer>& replicas,
+                         const std::vector<bool>& isState, bool state)
+    {
+        double m = 0.0;
+        for (const dl::FloatBuffer& x : replicas)
+        {
+            for (size_t i = 0; i < x.size(); ++i)
+            {
+                if (isState[i] == state)
+                {
+                    m = std::max(m, double(std::abs(x[i] - replicas[0][i])));
+                }
+            }
+        }
+        return m;
+    }
+
+    void DoRun() override
+    {
+        auto model = dl::BuildModel("resnet20", dl::Shape{1, 12, 12}, 10);
+        std::vector<bool> isState(model->ParamCount(), false);
+        for (const auto& [begin, end] : model->StateRanges())
+        {
+            std::fill(isState.begin() + begin, isState.begin() + end, true);
+        }
+        const History averaged = Run("allreduce", true);
+        const History local = Run("allreduce", false);
+        const History rps = Run("rps", true);
+        NS_TEST_ASSERT_MSG_EQ(averaged.size(), 4u, "rounds");
+        for (const auto& [round, replicas] : averaged)
+        {
+            NS_TEST_ASSERT_MSG_LT(Spread(replicas, isState, true), 1e-6,
+                                  "averaged state is the same everywhere, round " << round);
+            NS_TEST_ASSERT_MSG_LT(Spread(replicas, isState, false), 1e-6,
+                                  "parameters the same everywhere, round " << round);
+            NS_TEST_ASSERT_MSG_GT(Spread(local.at(round), isState, true), 1e-3,
+                                  "local state differs between workers, round " << round);
+            NS_TEST_ASSERT_MSG_LT(Spread(local.at(round), isState, false), 1e-6,
+                                  "local state: parameters still the same, round " << round);
+            NS_TEST_ASSERT_MSG_LT(MaxAbsDiff(rps.at(round)[0], replicas[0]), 1e-4,
+                                  "rps without loss equals allreduce, round " << round);
+        }
+        // The statistics did move (from mean 0, variance 1) in training.
+        auto init = dl::FloatBuffer(model->ParamCount());
+        model->Init(init.data(), 1);
+        const dl::FloatBuffer& last = averaged.rbegin()->second[0];
+        double moved = 0.0;
+        for (size_t i = 0; i < last.size(); ++i)
+        {
+            moved = std::max(moved, isState[i] ? double(std::abs(last[i] - init[i])) : 0.0);
+        }
+        NS_TEST_ASSERT_MSG_GT(moved, 1e-2, "running statistics were updated");
+    }
+};
+
 class BaselinesTestSuite : public TestSuite
 {
   public:
@@ -230,6 +316,7 @@ class BaselinesTestSuite : public TestSuite
         AddTestCase(new GossipConvergesTestCase, dlcompat::QUICK);
         AddTestCase(new RingUnderLossTestCase, dlcompat::QUICK);
         AddTestCase(new StreamCloseDeliversTestCase, dlcompat::QUICK);
+        AddTestCase(new ModelStateTestCase, dlcompat::QUICK);
     }
 };
 

@@ -135,6 +135,7 @@ bad "negative loss rate" "lossRate must lie in" --lossRate=-0.1
 bad "unknown algorithm" "unknown or unavailable --algorithm: unknown algorithm .sgd. (expected rps, allreduce" --algorithm=sgd
 bad "a TypeId that is no algorithm" "unknown algorithm .ns3::Node." --algorithm=ns3::Node
 bad "unknown model" "unknown model" --model=resnet
+bad "unknown depth" "unknown model .resnet21. (residual networks: resnet20" --model=resnet21
 bad "missing data" "/nonexistent/train-images-idx3-ubyte.gz: no such file" --dataset=fashion-mnist --dataDir=/nonexistent
 bad "bad link rate" "invalid --linkRate" --linkRate=fast
 bad "bad worker count" "invalid --workers" --workers=many

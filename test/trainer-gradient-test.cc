@@ -3,12 +3,15 @@
  */
 // Finite-difference gradient checks for every layer and every model.
 
+#include "ns3/batch-norm-layer.h"
 #include "ns3/conv2d-layer.h"
 #include "ns3/dense-layer.h"
 #include "ns3/flatten-layer.h"
+#include "ns3/global-avg-pool-layer.h"
 #include "ns3/max-pool-layer.h"
 #include "ns3/model-factory.h"
 #include "ns3/relu-layer.h"
+#include "ns3/residual-block.h"
 #include "ns3/softmax-cross-entropy.h"
 
 #include <algorithm>
@@ -74,11 +77,17 @@ CheckClose(double numeric, double analytic, const std::string& what)
 
 /// \param distinct give inputs pairwise at least 0.05 apart, so that a finite-difference step
 ///        never changes which input of a pooling window is the maximum
+/// \param adjust changes the random parameters before the check, if set
 void
-CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false)
+CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false,
+           const std::function<void(dl::FloatBuffer&)>& adjust = {})
 {
     std::mt19937_64 rng(seed);
     dl::FloatBuffer params = RandomVector(layer.ParamCount(), rng, 0.5f);
+    if (adjust)
+    {
+        adjust(params);
+    }
     dl::FloatBuffer in = RandomVector(size_t(batch) * layer.InputShape().Size(), rng);
     if (distinct)
     {
@@ -141,9 +150,65 @@ TEST_CASE("conv2d layer gradient matches finite differences", "[gradient]")
     CheckLayer(padded, 2, 3);
     Conv2dLayer valid(Shape{3, 8, 8}, 4, 5, 0);
     CheckLayer(valid, 2, 4);
-    // 37 samples: one full GEMM group of 32 and a short one (Conv2dLayer::GROUP).
+    // 37 samples: one full GEMM group of 32 and a short one (Conv2dLayer::MAX_GROUP).
     Conv2dLayer grouped(Shape{2, 5, 5}, 3, 3, 1);
     CheckLayer(grouped, 37, 6);
+}
+
+TEST_CASE("strided conv2d without bias: gradient and output size", "[gradient]")
+{
+    Conv2dLayer strided(Shape{2, 8, 7}, 3, 3, 1, 2, false);
+    REQUIRE(strided.OutputShape().h == 4);
+    REQUIRE(strided.OutputShape().w == 4);
+    REQUIRE(strided.ParamCount() == 3 * 2 * 9);
+    CheckLayer(strided, 3, 7);
+    Conv2dLayer unpadded(Shape{1, 9, 9}, 2, 3, 0, 3);
+    REQUIRE(unpadded.OutputShape().h == 3);
+    CheckLayer(unpadded, 2, 8);
+}
+
+TEST_CASE("batch norm layer gradient matches finite differences", "[gradient]")
+{
+    BatchNormLayer layer(Shape{3, 4, 5});
+    CheckLayer(layer, 4, 9);
+}
+
+TEST_CASE("global average pool gradient matches finite differences", "[gradient]")
+{
+    GlobalAvgPoolLayer layer(Shape{3, 4, 5});
+    REQUIRE(layer.OutputShape().Size() == 3);
+    CheckLayer(layer, 2, 10);
+}
+
+TEST_CASE("residual block gradient matches finite differences", "[gradient]")
+{
+    // Batch norm puts a hundred values per channel around 0, and a finite-difference step
+    // moves them all: some would cross a relu's kink at every step. Shifting both norms' beta
+    // by 4 keeps them clear of it, so the check sees the convolutions, the norms and the
+    // shortcut; the relus' masks are checked with the whole network, by smaller steps.
+    auto clearOfKinks = [](const ResidualBlock& block) {
+        return [&block](dl::FloatBuffer& params) {
+            std::vector<std::pair<size_t, size_t>> state;
+            block.AppendStateRanges(0, state);
+            for (const auto& range : state) // beta: the C floats ahead of the running mean
+            {
+                const size_t channels = (range.second - range.first) / 2;
+                for (size_t i = range.first - channels; i < range.first; ++i)
+                {
+                    params[i] += 4.0f;
+                }
+            }
+        };
+    };
+    ResidualBlock identity(Shape{4, 6, 6}, 4, 1);
+    CheckLayer(identity, 3, 11, false, clearOfKinks(identity));
+    ResidualBlock optionA(Shape{2, 6, 4}, 4, 2);
+    REQUIRE(optionA.OutputShape().c == 4);
+    REQUIRE(optionA.OutputShape().h == 3);
+    REQUIRE(optionA.OutputShape().w == 2);
+    CheckLayer(optionA, 3, 12, false, clearOfKinks(optionA));
+    CHECK_THROWS_AS(ResidualBlock(Shape{4, 5, 5}, 8, 2), DataError); // odd picture
+    CHECK_THROWS_AS(ResidualBlock(Shape{4, 6, 6}, 8, 1), DataError); // wider, same size
 }
 
 TEST_CASE("max-pool layer gradient matches finite differences", "[gradient]")
@@ -183,11 +248,12 @@ TEST_CASE("softmax cross-entropy: value and gradient", "[gradient]")
 
 TEST_CASE("every model's loss gradient matches finite differences", "[gradient]")
 {
-    for (const std::string name : {"softmax", "mlp", "cnn"})
+    for (const std::string name : {"softmax", "mlp", "cnn", "resnet20"})
     {
         SECTION(name)
         {
-            const Shape input{1, 12, 12};
+            // Not square, so the residual network keeps it (8x12, 4x6, 2x3): small and fast.
+            const Shape input = name == "resnet20" ? Shape{2, 8, 12} : Shape{1, 12, 12};
             auto model = BuildModel(name, input, 5, {16});
             dl::FloatBuffer params(model->ParamCount());
             model->Init(params.data(), 7);

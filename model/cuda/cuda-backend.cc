@@ -56,6 +56,11 @@ class CudaBackend : public TrainerBackend
         return std::make_unique<cuda::CudaVector>(size);
     }
 
+    const std::vector<std::pair<size_t, size_t>>& StateRanges() const override
+    {
+        return m_model->StateRanges();
+    }
+
     void InitParams(FlatVector& params, uint64_t seed) override
     {
         FloatBuffer host(params.Size());
@@ -63,7 +68,7 @@ class CudaBackend : public TrainerBackend
         params.FromHost(host);
     }
 
-    double LossAndGradient(const FlatVector& params, const float* x, const int32_t* y, int batch,
+    double LossAndGradient(FlatVector& params, const float* x, const int32_t* y, int batch,
                            FlatVector& grad) override
     {
         Forward(params.Data(), x, y, batch);
@@ -82,6 +87,7 @@ class CudaBackend : public TrainerBackend
     void SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
                  float momentum, float weightDecay) override
     {
+        // The whole vector is trained: a model with state (batch norm) has no CUDA twin yet.
         cuda::SgdUpdate(params.Data(), velocity.Data(), grad.Data(), params.Size(), lr, momentum,
                         weightDecay);
         cuda::CheckLaunch("sgd step");

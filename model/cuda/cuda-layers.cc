@@ -222,7 +222,8 @@ MakeCudaLayer(const Layer& cpu)
     {
         return std::make_unique<CudaFlattenLayer>(cpu);
     }
-    if (dynamic_cast<const Conv2dLayer*>(&cpu) != nullptr)
+    if (const auto* conv = dynamic_cast<const Conv2dLayer*>(&cpu);
+        conv != nullptr && conv->Stride() == 1 && conv->HasBias())
     {
         return std::make_unique<CudaConv2dLayer>(cpu);
     }

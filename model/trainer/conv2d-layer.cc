@@ -10,19 +10,41 @@
 namespace dl
 {
 
-Conv2dLayer::Conv2dLayer(Shape input, int outChannels, int kernel, int padding)
+namespace
+{
+
+/// ceil(a / b) for b > 0 and any sign of a.
+int
+CeilDiv(int a, int b)
+{
+    return a >= 0 ? (a + b - 1) / b : -(-a / b);
+}
+
+} // namespace
+
+Conv2dLayer::Conv2dLayer(Shape input, int outChannels, int kernel, int padding, int stride,
+                         bool bias)
     : Layer(input)
     , m_outChannels(outChannels)
     , m_kernel(kernel)
     , m_padding(padding)
-    , m_outH(input.h + 2 * padding - kernel + 1)
-    , m_outW(input.w + 2 * padding - kernel + 1)
+    , m_stride(stride)
+    , m_bias(bias)
+    , m_outH(stride > 0 ? (input.h + 2 * padding - kernel) / stride + 1 : 0)
+    , m_outW(stride > 0 ? (input.w + 2 * padding - kernel) / stride + 1 : 0)
 {
-    if (m_outH < 1 || m_outW < 1)
+    if (stride < 1 || input.h + 2 * padding < kernel || input.w + 2 * padding < kernel)
     {
         throw DataError("conv2d: a " + std::to_string(kernel) + "x" + std::to_string(kernel)
-                        + " kernel does not fit a " + std::to_string(input.h) + "x"
-                        + std::to_string(input.w) + " input");
+                        + " kernel with stride " + std::to_string(stride) + " does not fit a "
+                        + std::to_string(input.h) + "x" + std::to_string(input.w) + " input");
+    }
+    m_forward = Geometry{input.c, input.h, input.w, kernel, padding, stride, m_outH, m_outW};
+    m_transposed = Geometry{};
+    if (stride == 1 && m_outH == input.h && m_outW == input.w)
+    {
+        m_transposed = Geometry{outChannels,          m_outH, m_outW,  kernel,
+                                kernel - 1 - padding, 1,      input.h, input.w};
     }
 }
 
@@ -31,7 +53,8 @@ Conv2dLayer::Describe() const
 {
     return "conv2d " + std::to_string(m_input.c) + "->" + std::to_string(m_outChannels) + " "
            + std::to_string(m_kernel) + "x" + std::to_string(m_kernel) + " pad "
-           + std::to_string(m_padding);
+           + std::to_string(m_padding) + (m_stride > 1 ? " stride " + std::to_string(m_stride) : "")
+           + (m_bias ? "" : " no bias");
 }
 
 Shape
@@ -43,7 +66,7 @@ Conv2dLayer::OutputShape() const
 size_t
 Conv2dLayer::ParamCount() const
 {
-    return size_t(m_outChannels) * m_input.c * m_kernel * m_kernel + m_outChannels;
+    return size_t(m_outChannels) * m_input.c * m_kernel * m_kernel + (m_bias ? m_outChannels : 0);
 }
 
 void
@@ -56,41 +79,61 @@ Conv2dLayer::Init(float* params, std::mt19937_64& rng) const
     {
         params[i] = normal(rng);
     }
-    std::memset(params + weights, 0, sizeof(float) * m_outChannels);
+    if (m_bias)
+    {
+        std::memset(params + weights, 0, sizeof(float) * m_outChannels);
+    }
+}
+
+void
+Conv2dLayer::Unfold(const float* in, const Geometry& g, float* col, size_t stride)
+{
+    // Row (c, ky, kx) holds input row oy * s + ky - padding, columns ox * s + kx - padding:
+    // per output row a run of input (contiguous at stride 1), zeros where the kernel hangs
+    // over the padding.
+    for (int c = 0; c < g.channels; ++c)
+    {
+        for (int ky = 0; ky < g.kernel; ++ky)
+        {
+            for (int kx = 0; kx < g.kernel; ++kx)
+            {
+                float* row = col + size_t((c * g.kernel + ky) * g.kernel + kx) * stride;
+                const int shift = kx - g.padding;
+                const int first = std::clamp(CeilDiv(-shift, g.stride), 0, g.outW);
+                const int last = std::clamp(CeilDiv(g.width - shift, g.stride), first, g.outW);
+                for (int oy = 0; oy < g.outH; ++oy)
+                {
+                    float* to = row + oy * g.outW;
+                    const int iy = oy * g.stride + ky - g.padding;
+                    if (iy < 0 || iy >= g.height)
+                    {
+                        std::fill(to, to + g.outW, 0.0f);
+                        continue;
+                    }
+                    const float* from = in + (c * g.height + iy) * g.width + shift;
+                    std::fill(to, to + first, 0.0f);
+                    if (g.stride == 1)
+                    {
+                        std::copy(from + first, from + last, to + first);
+                    }
+                    else
+                    {
+                        for (int ox = first; ox < last; ++ox)
+                        {
+                            to[ox] = from[ox * g.stride];
+                        }
+                    }
+                    std::fill(to + last, to + g.outW, 0.0f);
+                }
+            }
+        }
+    }
 }
 
 void
 Conv2dLayer::Im2Col(const float* in, float* col, size_t stride) const
 {
-    // Row (c, ky, kx) holds input row oy + ky - padding, shifted by kx - padding: per output row
-    // a contiguous run of input, zeros where the kernel hangs over the padding.
-    for (int c = 0; c < m_input.c; ++c)
-    {
-        for (int ky = 0; ky < m_kernel; ++ky)
-        {
-            for (int kx = 0; kx < m_kernel; ++kx)
-            {
-                float* row = col + size_t((c * m_kernel + ky) * m_kernel + kx) * stride;
-                const int shift = kx - m_padding;
-                const int first = std::clamp(-shift, 0, m_outW);
-                const int last = std::clamp(m_input.w - shift, first, m_outW);
-                for (int oy = 0; oy < m_outH; ++oy)
-                {
-                    float* to = row + oy * m_outW;
-                    const int iy = oy + ky - m_padding;
-                    if (iy < 0 || iy >= m_input.h)
-                    {
-                        std::fill(to, to + m_outW, 0.0f);
-                        continue;
-                    }
-                    const float* from = in + (c * m_input.h + iy) * m_input.w + shift;
-                    std::fill(to, to + first, 0.0f);
-                    std::copy(from + first, from + last, to + first);
-                    std::fill(to + last, to + m_outW, 0.0f);
-                }
-            }
-        }
-    }
+    Unfold(in, m_forward, col, stride);
 }
 
 void
@@ -104,11 +147,11 @@ Conv2dLayer::Col2Im(const float* col, size_t stride, float* in) const
             {
                 const float* row = col + size_t((c * m_kernel + ky) * m_kernel + kx) * stride;
                 const int shift = kx - m_padding;
-                const int first = std::clamp(-shift, 0, m_outW);
-                const int last = std::clamp(m_input.w - shift, first, m_outW);
+                const int first = std::clamp(CeilDiv(-shift, m_stride), 0, m_outW);
+                const int last = std::clamp(CeilDiv(m_input.w - shift, m_stride), first, m_outW);
                 for (int oy = 0; oy < m_outH; ++oy)
                 {
-                    const int iy = oy + ky - m_padding;
+                    const int iy = oy * m_stride + ky - m_padding;
                     if (iy < 0 || iy >= m_input.h)
                     {
                         continue;
@@ -117,7 +160,7 @@ Conv2dLayer::Col2Im(const float* col, size_t stride, float* in) const
                     float* to = in + (c * m_input.h + iy) * m_input.w + shift;
                     for (int ox = first; ox < last; ++ox)
                     {
-                        to[ox] += from[ox];
+                        to[ox * m_stride] += from[ox];
                     }
                 }
             }
@@ -125,20 +168,28 @@ Conv2dLayer::Col2Im(const float* col, size_t stride, float* in) const
     }
 }
 
+int
+Conv2dLayer::Group() const
+{
+    const int spatial = m_outH * m_outW;
+    return std::clamp(GROUP_COLUMNS / spatial, 1, MAX_GROUP);
+}
+
 void
 Conv2dLayer::Forward(const float* params, const float* in, float* out, int batch)
 {
     const int patch = m_input.c * m_kernel * m_kernel;
     const size_t spatial = size_t(m_outH) * m_outW;
-    m_cols.resize(size_t(batch) * patch * spatial);
-    m_y.resize(size_t(GROUP) * m_outChannels * spatial);
+    const int group = Group();
+    m_cols.resize(size_t(std::min(batch, group)) * patch * spatial);
+    m_y.resize(size_t(group) * m_outChannels * spatial);
     ConstMatrixView w(params, m_outChannels, patch);
-    const float* b = params + size_t(m_outChannels) * patch;
-    for (int g = 0; g < batch; g += GROUP)
+    const float* b = m_bias ? params + size_t(m_outChannels) * patch : nullptr;
+    for (int g = 0; g < batch; g += group)
     {
-        const int n = std::min(GROUP, batch - g);
+        const int n = std::min(group, batch - g);
         const size_t columns = size_t(n) * spatial;
-        float* cols = m_cols.data() + size_t(g) * patch * spatial;
+        float* cols = m_cols.data();
         for (int s = 0; s < n; ++s)
         {
             Im2Col(in + size_t(g + s) * m_input.Size(), cols + s * spatial, columns);
@@ -151,9 +202,10 @@ Conv2dLayer::Forward(const float* params, const float* in, float* out, int batch
             {
                 const float* from = m_y.data() + c * columns + s * spatial;
                 float* to = out + (size_t(g + s) * m_outChannels + c) * spatial;
+                const float bias = b != nullptr ? b[c] : 0.0f;
                 for (size_t p = 0; p < spatial; ++p)
                 {
-                    to[p] = from[p] + b[c];
+                    to[p] = from[p] + bias;
                 }
             }
         }
@@ -164,21 +216,45 @@ void
 Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/,
                       const float* gradOut, float* gradParams, float* gradIn, int batch)
 {
-    (void)in; // the unfolded input saved by Forward is used instead
     const int patch = m_input.c * m_kernel * m_kernel;
     const size_t spatial = size_t(m_outH) * m_outW;
+    const int group = Group();
+    m_cols.resize(size_t(std::min(batch, group)) * patch * spatial);
+    m_y.resize(size_t(group) * m_outChannels * spatial);
     MatrixView dw(gradParams, m_outChannels, patch);
-    VectorView db(gradParams + size_t(m_outChannels) * patch, m_outChannels);
     dw.setZero();
-    db.setZero();
-    if (gradIn != nullptr)
+    const bool transposed = gradIn != nullptr && m_transposed.kernel > 0;
+    if (transposed)
+    {
+        // Filter (o, c, ky, kx) becomes (c, o, k-1-ky, k-1-kx).
+        const int k = m_kernel;
+        const int outPatch = m_outChannels * k * k;
+        m_flipped.resize(size_t(m_input.c) * outPatch);
+        m_dcol.resize(size_t(group) * outPatch * spatial);
+        m_dx.resize(size_t(group) * m_input.Size());
+        for (int o = 0; o < m_outChannels; ++o)
+        {
+            for (int c = 0; c < m_input.c; ++c)
+            {
+                for (int ky = 0; ky < k; ++ky)
+                {
+                    for (int kx = 0; kx < k; ++kx)
+                    {
+                        m_flipped[size_t(c) * outPatch + (o * k + k - 1 - ky) * k + k - 1 - kx]
+                            = params[size_t(o) * patch + (c * k + ky) * k + kx];
+                    }
+                }
+            }
+        }
+    }
+    else if (gradIn != nullptr)
     {
         std::memset(gradIn, 0, sizeof(float) * size_t(batch) * m_input.Size());
-        m_dcol.resize(size_t(GROUP) * patch * spatial);
+        m_dcol.resize(size_t(group) * patch * spatial);
     }
-    for (int g = 0; g < batch; g += GROUP)
+    for (int g = 0; g < batch; g += group)
     {
-        const int n = std::min(GROUP, batch - g);
+        const int n = std::min(group, batch - g);
         const size_t columns = size_t(n) * spatial;
         for (int s = 0; s < n; ++s)
         {
@@ -190,10 +266,46 @@ Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/
             }
         }
         ConstMatrixView dy(m_y.data(), m_outChannels, columns);
-        ConstMatrixView cols(m_cols.data() + size_t(g) * patch * spatial, patch, columns);
+        // The group's columns again: unfolding is cheaper than keeping a whole batch's (it
+        // is patch floats per output pixel, hundreds of megabytes for a residual network)
+        // and reading them back from memory.
+        for (int s = 0; s < n; ++s)
+        {
+            Im2Col(in + size_t(g + s) * m_input.Size(), m_cols.data() + s * spatial, columns);
+        }
+        ConstMatrixView cols(m_cols.data(), patch, columns);
         dw.noalias() += dy * cols.transpose();
-        db += dy.rowwise().sum();
-        if (gradIn != nullptr)
+        if (m_bias)
+        {
+            VectorView db(gradParams + size_t(m_outChannels) * patch, m_outChannels);
+            if (g == 0)
+            {
+                db.setZero();
+            }
+            db += dy.rowwise().sum();
+        }
+        if (transposed)
+        {
+            // dx = conv(dy, flipped filters), with the forward pass's output layout.
+            const int outPatch = m_outChannels * m_kernel * m_kernel;
+            for (int s = 0; s < n; ++s)
+            {
+                Unfold(gradOut + (size_t(g + s) * m_outChannels) * spatial, m_transposed,
+                       m_dcol.data() + s * spatial, columns);
+            }
+            MatrixView dx(m_dx.data(), m_input.c, columns);
+            dx.noalias() = ConstMatrixView(m_flipped.data(), m_input.c, outPatch)
+                           * ConstMatrixView(m_dcol.data(), outPatch, columns);
+            for (int s = 0; s < n; ++s)
+            {
+                for (int c = 0; c < m_input.c; ++c)
+                {
+                    std::memcpy(gradIn + (size_t(g + s) * m_input.c + c) * spatial,
+                                m_dx.data() + c * columns + s * spatial, sizeof(float) * spatial);
+                }
+            }
+        }
+        else if (gradIn != nullptr)
         {
             MatrixView dcol(m_dcol.data(), patch, columns);
             dcol.noalias() = ConstMatrixView(params, m_outChannels, patch).transpose() * dy;

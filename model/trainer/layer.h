@@ -11,6 +11,8 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace dl
 {
@@ -61,6 +63,15 @@ class Layer
     /** \return the shape of one output sample */
     virtual Shape OutputShape() const = 0;
 
+    /**
+     * \return the activation floats one sample keeps while the layer runs: its output, and
+     *         for a composite layer its inner activations too (sizes evaluation batches)
+     */
+    virtual size_t ActivationFloats() const
+    {
+        return size_t(OutputShape().Size());
+    }
+
     /** \return the number of parameters this layer reads from the flat buffer */
     virtual size_t ParamCount() const
     {
@@ -88,6 +99,40 @@ class Layer
     virtual void Backward(const float* params, const float* in, const float* out,
                           const float* gradOut, float* gradParams, float* gradIn, int batch)
         = 0;
+
+    /**
+     * Switch between training (batch statistics, e.g. batch norm's) and evaluation (the
+     * running statistics). Layers without such a difference ignore it.
+     */
+    virtual void SetTraining(bool training)
+    {
+        (void)training;
+    }
+
+    /**
+     * After a training Forward, fold what it measured into the layer's model state (batch
+     * norm's running mean and variance), which lives in its slice of the parameter buffer.
+     * \param params this layer's slice of the parameter buffer
+     */
+    virtual void UpdateState(float* params)
+    {
+        (void)params;
+    }
+
+    /**
+     * Append the ranges of this layer's slice that are model state, not trained parameters:
+     * their gradient is always 0 and the optimizer leaves them alone (no weight decay, no
+     * momentum). They still travel with the parameters: an algorithm that averages models
+     * averages them too.
+     * \param offset where this layer's slice starts in the flat buffer
+     * \param ranges receives [begin, end) pairs of flat-buffer indices
+     */
+    virtual void AppendStateRanges(size_t offset,
+                                   std::vector<std::pair<size_t, size_t>>& ranges) const
+    {
+        (void)offset;
+        (void)ranges;
+    }
 
   protected:
     Shape m_input; //!< input sample shape

@@ -21,6 +21,7 @@ enum class SeedStream : uint64_t
     INIT,               //!< parameter initialisation
     SHARDING,           //!< assignment of samples to workers
     MINIBATCH,          //!< per-worker minibatch order
+    AUGMENTATION,       //!< per-worker crops and flips
 };
 
 /**

@@ -36,6 +36,53 @@ SequentialModel::Add(std::unique_ptr<Layer> layer)
     m_offsets.push_back(m_paramCount);
     m_paramCount += layer->ParamCount();
     m_layers.push_back(std::move(layer));
+    // The trained ranges: the whole buffer less the state ranges (ascending, disjoint).
+    m_state.clear();
+    AppendStateRanges(0, m_state);
+    m_trainable.clear();
+    size_t from = 0;
+    for (const auto& [begin, end] : m_state)
+    {
+        if (begin > from)
+        {
+            m_trainable.emplace_back(from, begin);
+        }
+        from = end;
+    }
+    if (from < m_paramCount)
+    {
+        m_trainable.emplace_back(from, m_paramCount);
+    }
+}
+
+void
+SequentialModel::AppendStateRanges(size_t offset,
+                                   std::vector<std::pair<size_t, size_t>>& ranges) const
+{
+    for (size_t l = 0; l < m_layers.size(); ++l)
+    {
+        m_layers[l]->AppendStateRanges(offset + m_offsets[l], ranges);
+    }
+}
+
+size_t
+SequentialModel::ActivationFloats() const
+{
+    size_t floats = 0;
+    for (const auto& layer : m_layers)
+    {
+        floats += layer->ActivationFloats();
+    }
+    return floats;
+}
+
+void
+SequentialModel::SetTraining(bool training)
+{
+    for (auto& layer : m_layers)
+    {
+        layer->SetTraining(training);
+    }
 }
 
 std::unique_ptr<SequentialModel>
@@ -77,10 +124,9 @@ SequentialModel::Reserve(int batch)
 {
     m_acts.resize(m_layers.size() + 1);
     m_grads.resize(m_layers.size() + 1);
-    for (size_t l = 0; l <= m_layers.size(); ++l)
+    for (size_t l = 1; l <= m_layers.size(); ++l)
     {
-        const Shape s = l == 0 ? m_input : m_layers[l - 1]->OutputShape();
-        const size_t need = size_t(batch) * s.Size();
+        const size_t need = size_t(batch) * m_layers[l - 1]->OutputShape().Size();
         if (m_acts[l].size() < need)
         {
             m_acts[l].resize(need);
@@ -93,28 +139,48 @@ const float*
 SequentialModel::Forward(const float* params, const float* x, int batch)
 {
     Reserve(batch);
-    std::memcpy(m_acts[0].data(), x, sizeof(float) * size_t(batch) * m_input.Size());
+    m_x = x;
     for (size_t l = 0; l < m_layers.size(); ++l)
     {
-        m_layers[l]->Forward(params + m_offsets[l], m_acts[l].data(), m_acts[l + 1].data(), batch);
+        m_layers[l]->Forward(params + m_offsets[l], l == 0 ? x : m_acts[l].data(),
+                             m_acts[l + 1].data(), batch);
     }
-    return m_acts.back().data();
+    return m_layers.empty() ? x : m_acts.back().data();
+}
+
+void
+SequentialModel::Backward(const float* params, const float* gradOut, float* grad, float* gradIn,
+                          int batch)
+{
+    const size_t last = m_layers.size();
+    for (size_t l = last; l-- > 0;)
+    {
+        m_layers[l]->Backward(params + m_offsets[l], l == 0 ? m_x : m_acts[l].data(),
+                              m_acts[l + 1].data(), l + 1 == last ? gradOut : m_grads[l + 1].data(),
+                              grad + m_offsets[l], l == 0 ? gradIn : m_grads[l].data(), batch);
+    }
+}
+
+void
+SequentialModel::UpdateState(float* params)
+{
+    for (size_t l = 0; l < m_layers.size(); ++l)
+    {
+        m_layers[l]->UpdateState(params + m_offsets[l]);
+    }
 }
 
 double
-SequentialModel::LossAndGradient(const float* params, const float* x, const int32_t* y, int batch,
+SequentialModel::LossAndGradient(float* params, const float* x, const int32_t* y, int batch,
                                  float* grad)
 {
+    SetTraining(true);
     const float* logits = Forward(params, x, batch);
-    const size_t last = m_layers.size();
-    const double loss = SoftmaxCrossEntropy(logits, y, batch, OutputShape().Size(),
-                                            m_grads[last].data(), nullptr);
-    for (size_t l = last; l-- > 0;)
-    {
-        m_layers[l]->Backward(params + m_offsets[l], m_acts[l].data(), m_acts[l + 1].data(),
-                              m_grads[l + 1].data(), grad + m_offsets[l],
-                              l == 0 ? nullptr : m_grads[l].data(), batch);
-    }
+    FloatBuffer& gradLogits = m_grads.back();
+    const double loss
+        = SoftmaxCrossEntropy(logits, y, batch, OutputShape().Size(), gradLogits.data(), nullptr);
+    Backward(params, gradLogits.data(), grad, nullptr, batch);
+    UpdateState(params);
     return loss;
 }
 
@@ -126,6 +192,12 @@ SequentialModel::Evaluate(const float* params, const Dataset& data, int batchSiz
     {
         return r;
     }
+    // Activations of at most ~128 MB: a thousand samples of a residual network would take
+    // gigabytes. The batch depends on the model only, so results do not depend on the data.
+    const size_t maxFloats = size_t(32) << 20;
+    batchSize = int(std::clamp<size_t>(maxFloats / std::max<size_t>(ActivationFloats(), 1), 1,
+                                       size_t(batchSize)));
+    SetTraining(false);
     double lossSum = 0.0;
     size_t hits = 0;
     for (size_t begin = 0; begin < data.Size(); begin += batchSize)

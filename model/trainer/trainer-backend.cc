@@ -73,6 +73,12 @@ CpuBackend::NewVector(size_t size) const
     return std::make_unique<HostVector>(size);
 }
 
+const std::vector<std::pair<size_t, size_t>>&
+CpuBackend::StateRanges() const
+{
+    return m_models.front()->StateRanges();
+}
+
 void
 CpuBackend::InitParams(FlatVector& params, uint64_t seed)
 {
@@ -80,7 +86,7 @@ CpuBackend::InitParams(FlatVector& params, uint64_t seed)
 }
 
 double
-CpuBackend::LossAndGradient(const FlatVector& params, const float* x, const int32_t* y, int batch,
+CpuBackend::LossAndGradient(FlatVector& params, const float* x, const int32_t* y, int batch,
                             FlatVector& grad)
 {
     return Model().LossAndGradient(params.Data(), x, y, batch, grad.Data());
@@ -90,8 +96,12 @@ void
 CpuBackend::SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
                     float momentum, float weightDecay)
 {
-    SgdOptimizer::Update(params.Data(), velocity.Data(), grad.Data(), params.Size(), lr, momentum,
-                         weightDecay);
+    // Model state (batch-norm running statistics) is not trained: no decay, no momentum.
+    for (const auto& [begin, end] : m_models.front()->TrainableRanges())
+    {
+        SgdOptimizer::Update(params.Data() + begin, velocity.Data() + begin, grad.Data() + begin,
+                             end - begin, lr, momentum, weightDecay);
+    }
 }
 
 EvalResult

@@ -50,11 +50,17 @@ class TrainerBackend
      * \param grad receives ParamCount() floats (this backend's memory)
      * \return the mean minibatch loss
      */
-    virtual double LossAndGradient(const FlatVector& params, const float* x, const int32_t* y,
-                                   int batch, FlatVector& grad)
+    virtual double LossAndGradient(FlatVector& params, const float* x, const int32_t* y, int batch,
+                                   FlatVector& grad)
         = 0;
 
-    /** One SGD step (SgdOptimizer's rule) on this backend's vectors. */
+    /**
+     * \return the [begin, end) ranges of the parameter vector that are model state (batch-norm
+     *         running statistics): not trained, never decayed (SequentialModel::StateRanges)
+     */
+    virtual const std::vector<std::pair<size_t, size_t>>& StateRanges() const = 0;
+
+    /** One SGD step (SgdOptimizer's rule) on this backend's vectors; skips the model state. */
     virtual void SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
                          float momentum, float weightDecay)
         = 0;
@@ -104,8 +110,9 @@ class CpuBackend : public TrainerBackend
     size_t ParamCount() const override;
     std::string Summary() const override;
     std::unique_ptr<FlatVector> NewVector(size_t size) const override;
+    const std::vector<std::pair<size_t, size_t>>& StateRanges() const override;
     void InitParams(FlatVector& params, uint64_t seed) override;
-    double LossAndGradient(const FlatVector& params, const float* x, const int32_t* y, int batch,
+    double LossAndGradient(FlatVector& params, const float* x, const int32_t* y, int batch,
                            FlatVector& grad) override;
     void SgdStep(FlatVector& params, FlatVector& velocity, const FlatVector& grad, float lr,
                  float momentum, float weightDecay) override;
