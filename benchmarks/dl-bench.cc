@@ -2,15 +2,16 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 // Trainer throughput: samples/s of a training step (forward, backward, SGD update) for mlp and
-// cnn at batch 32, 128 and 1024, and ResNet-20 at 32 and 128, on every backend that runs here (CPU;
-// CUDA with a GPU), the GFLOP/s this implies against this machine's Eigen SGEMM, and the bandwidth
-// of the per-round robust average on each backend. Prints figures; asserts nothing.
+// cnn at batch 32, 128 and 1024, ResNet-20 and the lstm at 32 and 128, on every backend that runs
+// here (CPU; CUDA with a GPU), the GFLOP/s this implies against this machine's Eigen SGEMM, and the
+// bandwidth of the per-round robust average on each backend. Prints figures; asserts nothing.
 //
-//   ./dl-bench [--seconds=S] [--model=mlp|cnn|resnet20]
+//   ./dl-bench [--seconds=S] [--model=mlp|cnn|resnet20|lstm]
 
 #include "ns3/backend-factory.h"
 #include "ns3/conv2d-layer.h"
 #include "ns3/dense-layer.h"
+#include "ns3/lstm-layer.h"
 #include "ns3/model-factory.h"
 #include "ns3/residual-block.h"
 
@@ -34,9 +35,17 @@ ForwardFlopsPerSample(const SequentialModel& m)
     double flops = 0.0;
     for (const auto& layer : m.Layers())
     {
-        if (dynamic_cast<const DenseLayer*>(layer.get()) != nullptr)
+        if (const auto* dense = dynamic_cast<const DenseLayer*>(layer.get()))
         {
-            flops += 2.0 * layer->InputShape().Size() * layer->OutputShape().Size();
+            const double weights = double(layer->ParamCount() - dense->Outputs());
+            flops += 2.0 * weights * dense->Steps();
+        }
+        else if (dynamic_cast<const LstmLayer*>(layer.get()) != nullptr)
+        {
+            // Per step, the gates' 4H x (E + H) multiply-adds.
+            const Shape in = layer->InputShape();
+            const Shape out = layer->OutputShape();
+            flops += 2.0 * 4.0 * out.w * (in.w + out.w) * in.h;
         }
         else if (const auto* conv = dynamic_cast<const Conv2dLayer*>(layer.get()))
         {
@@ -73,13 +82,29 @@ EigenSgemmGflops(double seconds)
     return 2.0 * n * n * n * reps / elapsed / 1e9;
 }
 
+/// A model the benchmark times: its input, and the batches it is timed at.
+struct BenchModel
+{
+    std::string name;         //!< BuildModel's name
+    Shape input;              //!< one sample
+    int classes;              //!< classes (characters, for the lstm)
+    std::vector<int> batches; //!< batch sizes timed
+};
+
+/// \return the model \p m describes (hidden size 256 for the mlp and the lstm)
+std::unique_ptr<SequentialModel>
+Build(const BenchModel& m)
+{
+    return BuildModel(m.name, m.input, m.classes, {256});
+}
+
 /// A backend by name, or null (with the reason printed) when it cannot run here.
 std::unique_ptr<TrainerBackend>
-TryBackend(const std::string& backend, const std::string& model, Shape input)
+TryBackend(const std::string& backend, const BenchModel& model)
 {
     try
     {
-        return MakeBackend(backend, BuildModel(model, input, 10, {256}));
+        return MakeBackend(backend, Build(model));
     }
     catch (const DataError& e)
     {
@@ -90,19 +115,23 @@ TryBackend(const std::string& backend, const std::string& model, Shape input)
 
 /// Samples/s of training steps (gradient and SGD update on the backend's vectors).
 double
-StepSamplesPerSecond(TrainerBackend& backend, Shape input, int batch, double seconds)
+StepSamplesPerSecond(TrainerBackend& backend, const BenchModel& model, int batch, double seconds)
 {
+    // Pictures are noise; a text model reads character ids and has a label at every step.
+    const bool text = model.input.h == 1 && model.input.c == 1 && model.name == "lstm";
+    const int rows = text ? model.input.w : 1;
     std::mt19937_64 rng(2);
     std::normal_distribution<float> normal;
-    dl::FloatBuffer x(size_t(batch) * input.Size());
-    std::vector<int32_t> y(batch);
+    std::uniform_int_distribution<int> id(0, model.classes - 1);
+    dl::FloatBuffer x(size_t(batch) * model.input.Size());
+    std::vector<int32_t> y(size_t(batch) * rows);
     for (float& v : x)
     {
-        v = normal(rng);
+        v = text ? float(id(rng)) : normal(rng);
     }
-    for (int i = 0; i < batch; ++i)
+    for (size_t i = 0; i < y.size(); ++i)
     {
-        y[i] = i % 10;
+        y[i] = int32_t(i % size_t(model.classes));
     }
     auto params = backend.NewVector(backend.ParamCount());
     auto grad = backend.NewVector(backend.ParamCount());
@@ -185,38 +214,42 @@ main(int argc, char** argv)
     }
     const double gemm = EigenSgemmGflops(seconds);
     std::printf("Eigen SGEMM 512x512x512: %.1f GFLOP/s (CPU reference)\n", gemm);
-    std::printf("%-8s %-6s %6s %12s %10s %12s\n", "backend", "model", "batch", "samples/s",
+    std::printf("%-8s %-8s %6s %12s %10s %12s\n", "backend", "model", "batch", "samples/s",
                 "GFLOP/s", "of SGEMM");
-    const Shape input{1, 28, 28};
+    const Shape picture{1, 28, 28};
+    // A 1024-sample ResNet-20 batch keeps ~4 GB of activations: 32 and 128 only. The lstm
+    // reads 64-character windows of a 100-character alphabet (a sample is a window).
+    const std::vector<BenchModel> models = {{"mlp", picture, 10, {32, 128, 1024}},
+                                            {"cnn", picture, 10, {32, 128, 1024}},
+                                            {"resnet20", picture, 10, {32, 128}},
+                                            {"lstm", Shape{1, 1, 64}, 100, {32, 128}}};
     for (const std::string backend : {"cpu", "cuda"})
     {
-        for (const std::string name : {"mlp", "cnn", "resnet20"})
+        for (const BenchModel& model : models)
         {
-            if (!only.empty() && name != only)
+            if (!only.empty() && model.name != only)
             {
                 continue;
             }
-            auto b = TryBackend(backend, name, input);
+            auto b = TryBackend(backend, model);
             if (!b)
             {
-                break;
+                continue;
             }
-            const double flops = 3.0 * ForwardFlopsPerSample(*BuildModel(name, input, 10, {256}));
-            // A 1024-sample ResNet-20 batch keeps ~4 GB of activations: 32 and 128 only.
-            const std::vector<int> batches
-                = name == "resnet20" ? std::vector<int>{32, 128} : std::vector<int>{32, 128, 1024};
-            for (int batch : batches)
+            const double flops = 3.0 * ForwardFlopsPerSample(*Build(model));
+            for (int batch : model.batches)
             {
-                const double sps = StepSamplesPerSecond(*b, input, batch, seconds);
+                const double sps = StepSamplesPerSecond(*b, model, batch, seconds);
                 const double gf = sps * flops / 1e9;
-                std::printf("%-8s %-6s %6d %12.0f %10.1f %11.0f%%\n", backend.c_str(), name.c_str(),
-                            batch, sps, gf, 100.0 * gf / gemm);
+                std::printf("%-8s %-8s %6d %12.0f %10.1f %11.0f%%\n", backend.c_str(),
+                            model.name.c_str(), batch, sps, gf, 100.0 * gf / gemm);
             }
         }
     }
+    const BenchModel softmax{"softmax", picture, 10, {}};
     for (const std::string backend : {"cpu", "cuda"})
     {
-        if (auto b = TryBackend(backend, "softmax", input))
+        if (auto b = TryBackend(backend, softmax))
         {
             std::printf("%-8s robust average, 15 copies + own: %.2f GB/s\n", backend.c_str(),
                         AveragingGbPerSecond(*b, seconds));

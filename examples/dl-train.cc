@@ -154,13 +154,20 @@ main(int argc, char* argv[])
     cmd.AddValue("phaseTimeout",
                  "deadline of each exchange phase (0s: derived from model size and link rate)",
                  phaseTimeout);
-    cmd.AddValue("dataset", "fashion-mnist | cifar10 | synthetic", cfg.dataset);
+    cmd.AddValue("dataset", "fashion-mnist | cifar10 | synthetic | text", cfg.dataset);
     cmd.AddValue("dataDir",
                  "dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)",
                  cfg.dataDir);
-    cmd.AddValue("model", "softmax | mlp | cnn | resnet20 | resnet32 | resnet56 | resnet110",
+    cmd.AddValue("dataFile", "text: a UTF-8 file (default: the texts of Debian's fortunes package)",
+                 cfg.dataFile);
+    cmd.AddValue("seqLength", "text: characters per window (truncated back-propagation length)",
+                 cfg.seqLength);
+    cmd.AddValue("model", "softmax | mlp | cnn | resnet20 | resnet32 | resnet56 | resnet110 | lstm",
                  cfg.model);
-    cmd.AddValue("hidden", "mlp hidden layer sizes, comma separated", cfg.hidden);
+    cmd.AddValue(
+        "hidden",
+        "mlp hidden layer sizes, or lstm hidden state sizes (one layer each), comma separated",
+        cfg.hidden);
     cmd.AddValue("epochs", "passes over the training set", cfg.epochs);
     cmd.AddValue("batchSize", "per-worker minibatch size", cfg.batchSize);
     cmd.AddValue("dropRemainder",
@@ -170,9 +177,10 @@ main(int argc, char* argv[])
     cmd.AddValue("augment",
                  "random crops (4-pixel padding) and left-right flips of training pictures",
                  cfg.augment);
-    cmd.AddValue("learningRate",
-                 "base learning rate, or auto: 0.01 * sqrt(workers * batchSize / 32)",
-                 learningRate);
+    cmd.AddValue(
+        "learningRate",
+        "base learning rate, or auto: 0.01 * sqrt(workers * batchSize / 32) (lstm: 0.1 * ...)",
+        learningRate);
     cmd.AddValue("lrSchedule", "constant | step | cosine", cfg.lrSchedule);
     cmd.AddValue("warmupRounds", "linear learning-rate warm-up, in rounds", cfg.warmupRounds);
     cmd.AddValue("momentum", "SGD momentum", cfg.momentum);

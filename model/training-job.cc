@@ -9,6 +9,7 @@
 #include "ns3/model-factory.h"
 #include "ns3/seed-mixer.h"
 #include "ns3/synthetic-dataset.h"
+#include "ns3/text-corpus.h"
 
 #include "ns3/boolean.h"
 #include "ns3/log.h"
@@ -87,6 +88,7 @@ TrainingJob::Create(const TrainingConfig& c)
     Require(c.weightDecay >= 0, "TrainingConfig::weightDecay must not be negative");
     Require(c.nonIidAlpha >= 0, "TrainingConfig::nonIidAlpha must not be negative (0 means IID)");
     Require(c.run >= 1, "TrainingConfig::run must be at least 1");
+    Require(c.seqLength >= 1, "TrainingConfig::seqLength must be at least 1");
     // A thread count that wrapped from a negative number, or one far past any machine's cores,
     // would only spend minutes creating threads.
     Require(c.threads <= dl::ThreadPool::MAX_THREADS,
@@ -120,10 +122,18 @@ TrainingJob::Create(const TrainingConfig& c)
         sc.samples = c.testSubset ? c.testSubset : 2048;
         job->m_test = dl::MakeSynthetic(sc, 1);
     }
+    else if (c.dataset == "text")
+    {
+        const std::vector<std::string> files
+            = c.dataFile.empty() ? dl::DefaultTextCorpusFiles() : std::vector{c.dataFile};
+        dl::TextCorpus corpus = dl::LoadTextCorpus(files, int(c.seqLength));
+        job->m_train = std::move(corpus.train);
+        job->m_test = std::move(corpus.test);
+    }
     else
     {
         throw dl::DataError("unknown TrainingConfig::dataset '" + c.dataset
-                            + "' (expected fashion-mnist, cifar10 or synthetic)");
+                            + "' (expected fashion-mnist, cifar10, synthetic or text)");
     }
     job->m_train = dl::Head(job->m_train, c.trainSubset);
     job->m_test = dl::Head(job->m_test, c.testSubset);
@@ -139,17 +149,27 @@ TrainingJob::Create(const TrainingConfig& c)
                 + std::to_string(job->m_train.numClasses));
     Require(job->m_test.Size() > 0, "the test set is empty (" + job->m_test.name + ")");
     Require(job->m_train.Size() > 0, "the training set is empty (" + job->m_train.name + ")");
-    const dl::ChannelStats stats = dl::ComputeChannelStats(job->m_train);
-    dl::Standardize(job->m_train, stats);
-    dl::Standardize(job->m_test, stats);
+    if (c.dataset != "text") // a text's samples are character ids, not measurements
+    {
+        const dl::ChannelStats stats = dl::ComputeChannelStats(job->m_train);
+        dl::Standardize(job->m_train, stats);
+        dl::Standardize(job->m_test, stats);
+    }
     job->m_trainEval = dl::EvenlySpaced(job->m_train, c.trainEvalSamples);
     Require(job->m_train.Size() >= c.workers,
             "TrainingConfig::workers=" + std::to_string(c.workers) + " exceeds the "
                 + std::to_string(job->m_train.Size()) + " training samples");
 
-    job->m_backend = dl::MakeBackend(c.backend, dl::BuildModel(c.model, job->m_train.shape,
-                                                               job->m_train.numClasses,
-                                                               dl::ParseHiddenSizes(c.hidden)));
+    auto model = dl::BuildModel(c.model, job->m_train.shape, job->m_train.numClasses,
+                                dl::ParseHiddenSizes(c.hidden));
+    // A model predicts one label per sample (a picture's class) or one per step (the next
+    // character): the dataset must have as many.
+    Require(model->OutputShape().h == job->m_train.labelsPerSample,
+            "TrainingConfig::model=" + c.model + " predicts "
+                + std::to_string(model->OutputShape().h) + " label(s) per sample, and "
+                + job->m_train.name + " has " + std::to_string(job->m_train.labelsPerSample)
+                + " (text takes TrainingConfig::model=lstm)");
+    job->m_backend = dl::MakeBackend(c.backend, std::move(model));
     const unsigned threads = c.threads ? c.threads : dl::ThreadPool::DefaultThreads();
     job->m_pool = std::make_unique<dl::ThreadPool>(threads);
     if (job->m_backend->SetLanes(job->m_pool->Lanes()) < job->m_pool->Lanes())
@@ -161,7 +181,7 @@ TrainingJob::Create(const TrainingConfig& c)
                         : dl::ShardIid(job->m_train, c.workers, seed);
     job->m_schedule.kind = dl::LrSchedule::ParseKind(c.lrSchedule);
     job->m_schedule.base = c.learningRate == TrainingConfig::AUTO_LEARNING_RATE
-                               ? DefaultLearningRate(c.workers, c.batchSize)
+                               ? DefaultLearningRate(c.workers, c.batchSize, c.model)
                                : c.learningRate;
     job->m_schedule.warmupSteps = c.warmupRounds;
     job->m_totalRounds = job->CountTotalRounds();
@@ -236,9 +256,10 @@ TrainingJob::CountTotalRounds() const
 }
 
 double
-TrainingJob::DefaultLearningRate(uint32_t workers, uint32_t batchSize)
+TrainingJob::DefaultLearningRate(uint32_t workers, uint32_t batchSize, const std::string& model)
 {
-    return 0.01 * std::sqrt(double(workers) * double(batchSize) / 32.0);
+    const double base = model == "lstm" ? 0.1 : 0.01;
+    return base * std::sqrt(double(workers) * double(batchSize) / 32.0);
 }
 
 float

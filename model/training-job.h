@@ -30,16 +30,18 @@ struct TrainingConfig
     /** learningRate value that asks for the default rule (TrainingJob::DefaultLearningRate) */
     static constexpr double AUTO_LEARNING_RATE = -1.0;
 
-    std::string dataset{"fashion-mnist"}; //!< fashion-mnist | cifar10 | synthetic
+    std::string dataset{"fashion-mnist"}; //!< fashion-mnist | cifar10 | synthetic | text
     std::string dataDir;                  //!< empty: the dataset's default location
-    std::string model{"mlp"};             //!< softmax | mlp | cnn | resnet20 ... resnet110
-    std::string hidden{"256"};            //!< mlp hidden sizes, comma separated
-    std::string backend{"cpu"};           //!< cpu | cuda
-    uint32_t workers{16};                 //!< number of replicas (shards)
-    double epochs{3};                     //!< passes over the training set (may be fractional)
-    uint32_t batchSize{32};               //!< per-worker minibatch
-    bool dropRemainder{true};             //!< never step on a short (remainder) minibatch
-    bool augment{false};                  //!< random 4-pixel crops and flips (dl::RandomCropFlip)
+    std::string dataFile;       //!< text: a UTF-8 file (empty: the fortunes package's texts)
+    uint32_t seqLength{64};     //!< text: characters per window (truncated BPTT length)
+    std::string model{"mlp"};   //!< softmax | mlp | cnn | resnet20 ... resnet110 | lstm
+    std::string hidden{"256"};  //!< mlp hidden sizes, or lstm hidden state sizes, comma separated
+    std::string backend{"cpu"}; //!< cpu | cuda
+    uint32_t workers{16};       //!< number of replicas (shards)
+    double epochs{3};           //!< passes over the training set (may be fractional)
+    uint32_t batchSize{32};     //!< per-worker minibatch
+    bool dropRemainder{true};   //!< never step on a short (remainder) minibatch
+    bool augment{false};        //!< random 4-pixel crops and flips (dl::RandomCropFlip)
     double learningRate{AUTO_LEARNING_RATE}; //!< base learning rate (AUTO: the default rule)
     std::string lrSchedule{"constant"};      //!< constant | step | cosine
     uint32_t warmupRounds{0};                //!< linear warm-up length
@@ -141,12 +143,16 @@ class TrainingJob : public Object
 
     /**
      * The default learning rate: 0.01 for one worker at batch 32 (momentum 0.9), scaled with
-     * the square root of the global batch, 0.01 * sqrt(workers * batchSize / 32).
+     * the square root of the global batch, 0.01 * sqrt(workers * batchSize / 32); ten times
+     * that for the lstm, whose gradients per parameter are far smaller (measured on the
+     * default text corpus: a quarter epoch reaches test loss 2.99 at 0.01, 2.41 at 0.1).
      * \param workers number of replicas
      * \param batchSize per-worker minibatch
+     * \param model the model's name
      * \return the rate
      */
-    static double DefaultLearningRate(uint32_t workers, uint32_t batchSize);
+    static double DefaultLearningRate(uint32_t workers, uint32_t batchSize,
+                                      const std::string& model = "mlp");
 
     /** \return the fixed training subset of the global training loss (EvenlySpaced) */
     const dl::Dataset& GetTrainEvalSet() const

@@ -138,6 +138,21 @@ bad "unknown model" "unknown model" --model=resnet
 bad "unknown depth" "unknown model .resnet21. (residual networks: resnet20" --model=resnet21
 bad "missing data" "/nonexistent/train-images-idx3-ubyte.gz: no such file" --dataset=fashion-mnist --dataDir=/nonexistent
 bad "bad link rate" "invalid --linkRate" --linkRate=fast
+# CIFAR-10 with a batch file missing, then with one cut short (3073-byte records).
+mkdir -p "$tmp/cifar"
+for i in 1 2 3 4; do head -c $((3073 * 2)) /dev/zero > "$tmp/cifar/data_batch_$i.bin"; done
+cp "$tmp/cifar/data_batch_1.bin" "$tmp/cifar/test_batch.bin"
+bad "cifar: a batch file missing" "data_batch_5.bin" --dataset=cifar10 --dataDir="$tmp/cifar" --model=softmax
+head -c 3000 /dev/zero > "$tmp/cifar/data_batch_5.bin"
+bad "cifar: a batch file truncated" "data_batch_5.bin: size 3000 is not a whole number of 3073-byte" --dataset=cifar10 --dataDir="$tmp/cifar" --model=softmax
+# Text: empty, not UTF-8, shorter than a window; a picture model on text.
+: > "$tmp/empty.txt"
+printf 'caf\xe9 au lait\n' > "$tmp/latin1.txt"
+printf 'a short text\n' > "$tmp/short.txt"
+bad "text: empty file" "empty.txt: empty text file" --dataset=text --dataFile="$tmp/empty.txt" --model=lstm
+bad "text: not UTF-8" "latin1.txt: not UTF-8 text (invalid byte sequence at offset 3)" --dataset=text --dataFile="$tmp/latin1.txt" --model=lstm
+bad "text: window longer than the text" "a sequence length of 64 is too long for its 13 characters" --dataset=text --dataFile="$tmp/short.txt" --model=lstm
+bad "text: a picture model" "--model=mlp predicts 1 label(s) per sample" --dataset=text --dataFile="$src/README.md" --model=mlp
 bad "bad worker count" "invalid --workers" --workers=many
 bad "local with workers" "local trains one worker" --algorithm=local --workers=16
 bad "unknown backend" "unknown backend .tpu." --backend=tpu

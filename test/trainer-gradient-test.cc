@@ -6,8 +6,10 @@
 #include "ns3/batch-norm-layer.h"
 #include "ns3/conv2d-layer.h"
 #include "ns3/dense-layer.h"
+#include "ns3/embedding-layer.h"
 #include "ns3/flatten-layer.h"
 #include "ns3/global-avg-pool-layer.h"
+#include "ns3/lstm-layer.h"
 #include "ns3/max-pool-layer.h"
 #include "ns3/model-factory.h"
 #include "ns3/relu-layer.h"
@@ -78,9 +80,10 @@ CheckClose(double numeric, double analytic, const std::string& what)
 /// \param distinct give inputs pairwise at least 0.05 apart, so that a finite-difference step
 ///        never changes which input of a pooling window is the maximum
 /// \param adjust changes the random parameters before the check, if set
+/// \param ids inputs are token ids in [0, ids) (an embedding's: no input gradient to check)
 void
 CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false,
-           const std::function<void(dl::FloatBuffer&)>& adjust = {})
+           const std::function<void(dl::FloatBuffer&)>& adjust = {}, int ids = 0)
 {
     std::mt19937_64 rng(seed);
     dl::FloatBuffer params = RandomVector(layer.ParamCount(), rng, 0.5f);
@@ -89,6 +92,14 @@ CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false,
         adjust(params);
     }
     dl::FloatBuffer in = RandomVector(size_t(batch) * layer.InputShape().Size(), rng);
+    if (ids > 0)
+    {
+        std::uniform_int_distribution<int> id(0, ids - 1);
+        for (float& v : in)
+        {
+            v = float(id(rng));
+        }
+    }
     if (distinct)
     {
         for (size_t i = 0; i < in.size(); ++i)
@@ -106,7 +117,7 @@ CheckLayer(Layer& layer, int batch, uint64_t seed, bool distinct = false,
                    batch);
     auto f = [&]() { return Probe(layer, params, in, r, batch); };
     std::uniform_int_distribution<size_t> pickIn(0, in.size() - 1);
-    for (int k = 0; k < 25; ++k)
+    for (int k = 0; k < (ids > 0 ? 0 : 25); ++k)
     {
         const size_t i = pickIn(rng);
         CheckClose(Numeric(in, i, f), gradIn[i],
@@ -211,6 +222,28 @@ TEST_CASE("residual block gradient matches finite differences", "[gradient]")
     CHECK_THROWS_AS(ResidualBlock(Shape{4, 6, 6}, 8, 1), DataError); // wider, same size
 }
 
+TEST_CASE("lstm layer gradient matches finite differences through its steps", "[gradient]")
+{
+    // Six steps: a parameter's gradient sums over all of them, and an early input reaches the
+    // output of every later step through the recurrence.
+    LstmLayer layer(Shape{1, 6, 3}, 4);
+    REQUIRE(layer.OutputShape().h == 6);
+    REQUIRE(layer.OutputShape().w == 4);
+    REQUIRE(layer.ParamCount() == 4 * 4 * (3 + 4 + 1));
+    CheckLayer(layer, 3, 13);
+}
+
+TEST_CASE("embedding and per-step dense layers: gradients", "[gradient]")
+{
+    EmbeddingLayer embedding(Shape{1, 1, 5}, 7, 3);
+    REQUIRE(embedding.OutputShape().h == 5);
+    CheckLayer(embedding, 4, 14, false, {}, 7);
+    DenseLayer perStep(Shape{1, 5, 3}, 4, true);
+    REQUIRE(perStep.OutputShape().h == 5);
+    REQUIRE(perStep.ParamCount() == 4 * 3 + 4);
+    CheckLayer(perStep, 2, 15);
+}
+
 TEST_CASE("max-pool layer gradient matches finite differences", "[gradient]")
 {
     MaxPoolLayer layer(Shape{2, 6, 7}, 2);
@@ -248,19 +281,37 @@ TEST_CASE("softmax cross-entropy: value and gradient", "[gradient]")
 
 TEST_CASE("every model's loss gradient matches finite differences", "[gradient]")
 {
-    for (const std::string name : {"softmax", "mlp", "cnn", "resnet20"})
+    for (const std::string name : {"softmax", "mlp", "cnn", "resnet20", "lstm"})
     {
         SECTION(name)
         {
             // Not square, so the residual network keeps it (8x12, 4x6, 2x3): small and fast.
-            const Shape input = name == "resnet20" ? Shape{2, 8, 12} : Shape{1, 12, 12};
-            auto model = BuildModel(name, input, 5, {16});
+            // The lstm reads windows of 6 character ids and predicts one of 5 at every step.
+            const bool text = name == "lstm";
+            const Shape input = name == "resnet20" ? Shape{2, 8, 12}
+                                : text             ? Shape{1, 1, 6}
+                                                   : Shape{1, 12, 12};
+            auto model
+                = BuildModel(name, input, 5, text ? std::vector<int>{8, 6} : std::vector<int>{16});
             dl::FloatBuffer params(model->ParamCount());
             model->Init(params.data(), 7);
             std::mt19937_64 rng(11);
             const int batch = 4;
             dl::FloatBuffer x = RandomVector(size_t(batch) * input.Size(), rng);
             std::vector<int32_t> y{0, 3, 4, 1};
+            if (text)
+            {
+                std::uniform_int_distribution<int> id(0, 4);
+                for (float& v : x)
+                {
+                    v = float(id(rng));
+                }
+                y.resize(size_t(batch) * 6);
+                for (int32_t& label : y)
+                {
+                    label = id(rng);
+                }
+            }
             dl::FloatBuffer grad(params.size());
             model->LossAndGradient(params.data(), x.data(), y.data(), batch, grad.data());
             auto f = [&]() {

@@ -210,7 +210,8 @@ CudaMaxPoolLayer::Backward(const float* /*params*/, const float* /*in*/, const f
 std::unique_ptr<Layer>
 MakeCudaLayer(const Layer& cpu)
 {
-    if (dynamic_cast<const DenseLayer*>(&cpu) != nullptr)
+    if (const auto* dense = dynamic_cast<const DenseLayer*>(&cpu);
+        dense != nullptr && dense->Steps() == 1)
     {
         return std::make_unique<CudaDenseLayer>(cpu);
     }

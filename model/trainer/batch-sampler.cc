@@ -38,13 +38,14 @@ BatchSampler::Next(int batchSize, FloatBuffer& x, std::vector<int32_t>& y)
     }
     const int n = int(std::min<size_t>(size_t(batchSize), m_order.size() - m_cursor));
     const int dim = m_data.shape.Size();
+    const size_t per = size_t(m_data.labelsPerSample);
     x.resize(size_t(n) * dim);
-    y.resize(n);
+    y.resize(size_t(n) * per);
     for (int i = 0; i < n; ++i)
     {
         const uint32_t idx = m_order[m_cursor + i];
         std::memcpy(x.data() + size_t(i) * dim, m_data.Sample(idx), sizeof(float) * dim);
-        y[i] = m_data.labels[idx];
+        std::copy_n(m_data.Labels(idx), per, y.data() + size_t(i) * per);
     }
     m_cursor += n;
     return n;

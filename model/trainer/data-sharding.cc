@@ -41,6 +41,11 @@ ShardDirichlet(const Dataset& data, int n, double alpha, uint64_t seed)
     {
         throw DataError("sharding: need at least one worker and a positive Dirichlet alpha");
     }
+    if (data.labelsPerSample != 1)
+    {
+        throw DataError("sharding: Dirichlet shards split by class, and " + data.name
+                        + " has no class per sample (a label at every step)");
+    }
     std::mt19937_64 rng(MixSeed(seed, SeedStream::SHARDING));
     std::vector<Shard> byClass(data.numClasses);
     for (uint32_t i = 0; i < data.Size(); ++i)

@@ -77,14 +77,16 @@ Subset(const Dataset& data, size_t count, Index sourceIndex)
     out.name = data.name;
     out.shape = data.shape;
     out.numClasses = data.numClasses;
+    out.labelsPerSample = data.labelsPerSample;
     const size_t dim = data.shape.Size();
+    const size_t per = size_t(data.labelsPerSample);
     out.images.resize(count * dim);
-    out.labels.resize(count);
+    out.labels.resize(count * per);
     for (size_t i = 0; i < count; ++i)
     {
         const size_t from = sourceIndex(i);
         std::copy_n(data.Sample(from), dim, out.images.data() + i * dim);
-        out.labels[i] = data.labels[from];
+        std::copy_n(data.Labels(from), per, out.labels.data() + i * per);
     }
     return out;
 }

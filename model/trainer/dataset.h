@@ -56,12 +56,21 @@ struct Dataset
     Shape shape;                 //!< shape of one sample
     int numClasses{0};           //!< labels are in [0, numClasses)
     FloatBuffer images;          //!< N * shape.Size() floats
-    std::vector<int32_t> labels; //!< N labels
+    std::vector<int32_t> labels; //!< N * labelsPerSample labels
+    /// Labels per sample: 1 for a picture's class; a text window's next character at every
+    /// step (the model's output is then 1 x labelsPerSample x numClasses per sample)
+    int labelsPerSample{1};
 
     /** \return the number of samples */
     size_t Size() const
     {
-        return labels.size();
+        return labels.size() / size_t(labelsPerSample);
+    }
+
+    /** \return pointer to the first label of sample \p i */
+    const int32_t* Labels(size_t i) const
+    {
+        return labels.data() + i * size_t(labelsPerSample);
     }
 
     /** \return pointer to the first float of sample \p i */

@@ -15,16 +15,29 @@ DenseLayer::DenseLayer(Shape input, int outputs)
 {
 }
 
+DenseLayer::DenseLayer(Shape input, int outputs, bool perStep)
+    : Layer(input)
+    , m_in(perStep ? input.w : input.Size())
+    , m_out(outputs)
+    , m_rows(perStep ? input.h : 1)
+{
+    if (perStep && input.c != 1)
+    {
+        throw DataError("dense per step: expects a 1 x steps x features input");
+    }
+}
+
 std::string
 DenseLayer::Describe() const
 {
-    return "dense " + std::to_string(m_in) + "->" + std::to_string(m_out);
+    return "dense " + std::to_string(m_in) + "->" + std::to_string(m_out)
+           + (m_rows > 1 ? " per step (" + std::to_string(m_rows) + ")" : "");
 }
 
 Shape
 DenseLayer::OutputShape() const
 {
-    return Shape{1, 1, m_out};
+    return Shape{1, m_rows, m_out};
 }
 
 size_t
@@ -48,8 +61,9 @@ DenseLayer::Init(float* params, std::mt19937_64& rng) const
 }
 
 void
-DenseLayer::Forward(const float* params, const float* in, float* out, int batch)
+DenseLayer::Forward(const float* params, const float* in, float* out, int samples)
 {
+    const int batch = samples * m_rows; // every step of every sample is a row
     ConstMatrixView w(params, m_out, m_in);
     ConstVectorView b(params + size_t(m_out) * m_in, m_out);
     ConstMatrixView x(in, batch, m_in);
@@ -60,8 +74,9 @@ DenseLayer::Forward(const float* params, const float* in, float* out, int batch)
 
 void
 DenseLayer::Backward(const float* params, const float* in, const float* /*out*/,
-                     const float* gradOut, float* gradParams, float* gradIn, int batch)
+                     const float* gradOut, float* gradParams, float* gradIn, int samples)
 {
+    const int batch = samples * m_rows;
     ConstMatrixView x(in, batch, m_in);
     ConstMatrixView dy(gradOut, batch, m_out);
     MatrixView dw(gradParams, m_out, m_in);

@@ -23,6 +23,21 @@ class DenseLayer : public Layer
      */
     DenseLayer(Shape input, int outputs);
 
+    /**
+     * The same dense layer applied at every step of a sequence (the output layer of a
+     * recurrent model): input 1 x T x K, output 1 x T x \p outputs, one weight matrix.
+     * \param input 1 x T x K
+     * \param outputs output units per step
+     * \param perStep true (the tag that selects this form)
+     */
+    DenseLayer(Shape input, int outputs, bool perStep);
+
+    /** \return the steps per sample (1 unless per step) */
+    int Steps() const
+    {
+        return m_rows;
+    }
+
     /** \return the number of output units */
     int Outputs() const
     {
@@ -43,8 +58,9 @@ class DenseLayer : public Layer
                   float* gradParams, float* gradIn, int batch) override;
 
   private:
-    int m_in;  //!< input features
-    int m_out; //!< output units
+    int m_in;      //!< input features (per step)
+    int m_out;     //!< output units (per step)
+    int m_rows{1}; //!< steps per sample, each its own row
 };
 
 } // namespace dl

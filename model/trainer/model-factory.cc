@@ -6,8 +6,10 @@
 #include "batch-norm-layer.h"
 #include "conv2d-layer.h"
 #include "dense-layer.h"
+#include "embedding-layer.h"
 #include "flatten-layer.h"
 #include "global-avg-pool-layer.h"
+#include "lstm-layer.h"
 #include "max-pool-layer.h"
 #include "relu-layer.h"
 #include "residual-block.h"
@@ -27,6 +29,9 @@ Push(SequentialModel& m, Args... args)
 {
     m.Add(std::make_unique<L>(m.OutputShape(), args...));
 }
+
+/// Features of the lstm's character embedding.
+constexpr int LSTM_EMBEDDING = 32;
 
 /// The CIFAR residual networks' depths: 6n + 2 layers for n blocks per stage.
 const int RESNET_DEPTHS[] = {20, 32, 56, 110};
@@ -111,6 +116,19 @@ BuildModel(const std::string& name, Shape input, int numClasses, const std::vect
         Push<ReluLayer>(*m);
         Push<DenseLayer>(*m, numClasses);
     }
+    else if (name == "lstm")
+    {
+        if (input.c != 1 || input.h != 1)
+        {
+            throw DataError("model 'lstm' reads sequences of character ids (--dataset=text)");
+        }
+        Push<EmbeddingLayer>(*m, numClasses, LSTM_EMBEDDING);
+        for (int units : hidden)
+        {
+            Push<LstmLayer>(*m, units);
+        }
+        Push<DenseLayer>(*m, numClasses, true);
+    }
     else if (const int depth = ResNetDepth(name); depth > 0)
     {
         BuildResNet(*m, depth, numClasses);
@@ -118,8 +136,8 @@ BuildModel(const std::string& name, Shape input, int numClasses, const std::vect
     else
     {
         throw DataError("unknown model '" + name
-                        + "' (expected softmax, mlp, cnn, resnet20, resnet32, resnet56 or "
-                          "resnet110)");
+                        + "' (expected softmax, mlp, cnn, resnet20, resnet32, resnet56, "
+                          "resnet110 or lstm)");
     }
     return m;
 }

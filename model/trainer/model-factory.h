@@ -25,7 +25,10 @@ namespace dl
  *    ResidualBlocks (16, 32 and 64 channels; the second and third start at stride 2 with the
  *    option-A shortcut), global average pooling and a dense layer to the classes; depth 6n+2.
  *    A square input of 24 to 30 pixels (Fashion-MNIST's 28) is zero-padded to 32x32 by the
- *    first convolution; other sizes are taken as they are.
+ *    first convolution; other sizes are taken as they are;
+ *  - "lstm": a character-level language model over windows of ids (TextCorpus): a 32-feature
+ *    embedding, one LstmLayer per entry of \p hidden, and a dense layer to the characters at
+ *    every step.
  * \throws DataError for an unknown name or a shape the model cannot take
  */
 std::unique_ptr<SequentialModel> BuildModel(const std::string& name, Shape input, int numClasses,

@@ -177,8 +177,11 @@ SequentialModel::LossAndGradient(float* params, const float* x, const int32_t* y
     SetTraining(true);
     const float* logits = Forward(params, x, batch);
     FloatBuffer& gradLogits = m_grads.back();
+    // The logits are 1 x rows x classes per sample: one row for a picture, one per step of a
+    // sequence (each with its label); the loss is the mean over all rows.
+    const Shape out = OutputShape();
     const double loss
-        = SoftmaxCrossEntropy(logits, y, batch, OutputShape().Size(), gradLogits.data(), nullptr);
+        = SoftmaxCrossEntropy(logits, y, batch * out.h, out.w, gradLogits.data(), nullptr);
     Backward(params, gradLogits.data(), grad, nullptr, batch);
     UpdateState(params);
     return loss;
@@ -200,18 +203,20 @@ SequentialModel::Evaluate(const float* params, const Dataset& data, int batchSiz
     SetTraining(false);
     double lossSum = 0.0;
     size_t hits = 0;
+    const Shape out = OutputShape();
     for (size_t begin = 0; begin < data.Size(); begin += batchSize)
     {
         const int n = int(std::min<size_t>(batchSize, data.Size() - begin));
         const float* logits = Forward(params, data.Sample(begin), n);
         int correct = 0;
-        lossSum += n
-                   * SoftmaxCrossEntropy(logits, data.labels.data() + begin, n,
-                                         OutputShape().Size(), nullptr, &correct);
+        lossSum += n * out.h
+                   * SoftmaxCrossEntropy(logits, data.Labels(begin), n * out.h, out.w, nullptr,
+                                         &correct);
         hits += correct;
     }
-    r.loss = lossSum / double(data.Size());
-    r.accuracy = double(hits) / double(data.Size());
+    const double rows = double(data.Size()) * out.h;
+    r.loss = lossSum / rows;
+    r.accuracy = double(hits) / rows;
     return r;
 }
 
