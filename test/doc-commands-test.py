@@ -109,7 +109,7 @@ def plan(cmd):
         return [script] + args, env
     if prog == "scripts/reproduce-paper":
         env.update(EPOCHS="1", EXTRA="--trainSubset 1600 --testSubset 200")
-        return [script, os.path.join(tmp, "paper")], env
+        return [script, os.path.join(tmp, "paper-" + env.get("MODEL", "mlp"))], env
     if prog == "scripts/reproduce-colocation":
         env.update(EPOCHS="0.25", LOADS="0.3", EXTRA=" ".join(COLOCATION_SMALL))
         return [script, os.path.join(tmp, "colocation")], env
