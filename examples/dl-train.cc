@@ -123,6 +123,11 @@ main(int argc, char* argv[])
     std::string eventOrder = "ns3";
     bool progress = true;
 
+    // ns-3's default MapScheduler allocates a tree node per event and keeps cancelled events
+    // (TCP re-arms its retransmission timer on every ACK) until their time: a binary heap runs
+    // the ring's TCP about 30% faster, in the same (time, uid) order, so results are identical.
+    // --SchedulerType still chooses another.
+    GlobalValue::Bind("SchedulerType", StringValue("ns3::PriorityQueueScheduler"));
     CommandLine cmd(__FILE__);
     cmd.Usage("Distributed training over an unreliable simulated network (ns-3 + embedded "
               "trainer). Writes one CSV row per evaluation point.");

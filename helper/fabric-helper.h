@@ -47,6 +47,13 @@ namespace ns3
  * its own packets). Nothing global is changed: routing and the switches' WeakEsModel (off: a
  * switch accepts only packets addressed to the interface they arrive on) are set on the fabric
  * nodes' own objects.
+ *
+ * Switch ports hand what they receive straight to the switch's IPv4 (NetDevice receive
+ * callback), where Node::ReceiveFromDevice would scan a protocol handler per interface for it:
+ * the cost of a forwarded packet does not grow with the switch's ports. The consequence: a
+ * protocol handler a script registers on a fabric switch (Node::RegisterProtocolHandler, e.g.
+ * a PacketSocket) sees nothing; tracing (pcap, ascii, the devices' and IPv4's trace sources) is
+ * unaffected.
  */
 class FabricHelper
 {
@@ -198,6 +205,8 @@ class FabricHelper
     void EnableAscii(const std::string& fileName, bool allDevices = false);
 
   private:
+    /// Point every switch port's receive callback at the switch's IPv4 (see the class notes).
+    void ConnectSwitchPorts();
     /// Leaf-spine leaves, or fat-tree arity, for this many hosts.
     uint32_t Leaves(uint32_t hosts) const;
     uint32_t FatTreeArity(uint32_t hosts) const;

@@ -6,8 +6,6 @@
 #include "canonical-scheduler.h"
 
 #include "ns3/abort.h"
-#include "ns3/arp-l3-protocol.h"
-#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/make-event.h"
@@ -55,13 +53,9 @@ ArrivalSequencer::Install(Ptr<Node> node)
     NS_ABORT_MSG_IF(node->GetObject<ArrivalSequencer>(),
                     "ArrivalSequencer: node " << node->GetId() << " has one already");
     node->AggregateObject(this); // lives as long as the node, which calls it
-    // ns-3's stack registers its traffic-control layer for IPv4 and ARP on every device with an
-    // interface; the sequencer takes those places (the loopback device delivers to IPv4 itself).
-    // (UnregisterProtocolHandler removes one registration per call: two per device.)
-    for (uint32_t i = 0; i < 2 * node->GetNDevices(); ++i)
-    {
-        node->UnregisterProtocolHandler(MakeCallback(&TrafficControlLayer::Receive, m_tc));
-    }
+    // Each device with an IPv4 interface hands its packets here instead of to the node's
+    // protocol handlers (the loopback device delivers to IPv4 itself). This also takes over a
+    // fabric switch's ports, which FabricHelper points straight at IPv4.
     for (uint32_t i = 0; i < node->GetNDevices(); ++i)
     {
         Ptr<NetDevice> device = node->GetDevice(i);
@@ -70,12 +64,17 @@ ArrivalSequencer::Install(Ptr<Node> node)
         {
             continue;
         }
-        for (uint16_t protocol : {Ipv4L3Protocol::PROT_NUMBER, ArpL3Protocol::PROT_NUMBER})
-        {
-            node->RegisterProtocolHandler(MakeCallback(&ArrivalSequencer::Receive, this), protocol,
-                                          device);
-        }
+        device->SetReceiveCallback(MakeCallback(&ArrivalSequencer::ReceiveFromDevice, this));
     }
+}
+
+bool
+ArrivalSequencer::ReceiveFromDevice(Ptr<NetDevice> device, Ptr<const Packet> packet,
+                                    uint16_t protocol, const Address& from)
+{
+    // What Node::ReceiveFromDevice would pass on for a frame the device accepted.
+    Receive(device, packet, protocol, from, device->GetAddress(), NetDevice::PACKET_HOST);
+    return true;
 }
 
 void

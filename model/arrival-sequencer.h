@@ -18,14 +18,16 @@ class TrafficControlLayer;
 
 /**
  * \ingroup distributed-learning
- * Hands a node's IPv4 (and ARP) packets of one instant to its Internet stack in the order of
+ * Hands a node's packets of one instant to its Internet stack in the order of
  * the devices they arrived on, after the node's own events of that instant, whatever order the
  * simulator delivered them in. With a CanonicalScheduler, this makes a node's behaviour at an
  * instant where packets arrive on several ports (a switch) or a packet and a timer coincide (a
  * host) the same in a sequential run and in one split over ranks.
  *
  * It stands between the node's devices and its TrafficControlLayer (where ns-3's Internet stack
- * registers itself), so install it after the stack and the devices' addresses.
+ * registers itself): the devices' receive callbacks point at it, so install it after the stack
+ * and the devices' addresses. A protocol handler registered on the node itself (a PacketSocket,
+ * say) then sees none of those devices' packets.
  */
 class ArrivalSequencer : public Object
 {
@@ -40,8 +42,8 @@ class ArrivalSequencer : public Object
     ~ArrivalSequencer() override;
 
     /**
-     * Take over the delivery of \p node's IPv4 and ARP packets from its devices (those with an
-     * IPv4 interface). Aborts if the node has no Internet stack.
+     * Take over the delivery of \p node's packets from its devices (those with an IPv4
+     * interface). Aborts if the node has no Internet stack.
      * \param node the node
      */
     void Install(Ptr<Node> node);
@@ -62,7 +64,10 @@ class ArrivalSequencer : public Object
         NetDevice::PacketType type; //!< for us, broadcast, ...
     };
 
-    /// A protocol handler: set the packet aside until the instant's late event.
+    /// A device's receive callback: on to Receive, as the node would pass it.
+    bool ReceiveFromDevice(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
+                           const Address& from);
+    /// Set the packet aside until the instant's late event.
     void Receive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
                  const Address& from, const Address& to, NetDevice::PacketType type);
     /// Deliver the instant's packets, device by device.

@@ -506,6 +506,58 @@ RoundMonitor::Finish()
 }
 
 void
+RoundMonitor::EvaluateModels(const std::vector<const float*>& models,
+                             std::vector<dl::EvalResult>& onTest,
+                             std::vector<dl::EvalResult>& onTrain) const
+{
+    dl::TrainerBackend& backend = m_job->GetBackend();
+    const size_t count = backend.ParamCount();
+    // Models equal to the bit (the replicas of every exact algorithm, and of any without loss)
+    // give equal results: each distinct one is evaluated once.
+    std::vector<size_t> first(models.size());
+    for (size_t j = 0; j < models.size(); ++j)
+    {
+        first[j] = j;
+        for (size_t i = 0; i < j && first[j] == j; ++i)
+        {
+            if (first[i] == i && std::memcmp(models[i], models[j], count * sizeof(float)) == 0)
+            {
+                first[j] = i;
+            }
+        }
+    }
+    // The evaluations are independent, so they run on the job's threads; results are gathered
+    // by index, the same whatever thread ran which.
+    onTest.assign(models.size(), dl::EvalResult{});
+    onTrain.assign(models.size(), dl::EvalResult{});
+    std::vector<std::future<void>> done;
+    for (size_t j = 0; j < models.size(); ++j)
+    {
+        if (first[j] != j)
+        {
+            continue;
+        }
+        done.push_back(m_job->GetThreadPool().Submit(
+            [&, j] { onTest[j] = backend.Evaluate(models[j], m_job->GetTestSet()); }));
+        done.push_back(m_job->GetThreadPool().Submit(
+            [&, j] { onTrain[j] = backend.Evaluate(models[j], m_job->GetTrainEvalSet()); }));
+    }
+    for (std::future<void>& d : done)
+    {
+        d.wait(); // every task reads the caller's vectors: none may still run if one threw
+    }
+    for (std::future<void>& d : done)
+    {
+        d.get();
+    }
+    for (size_t j = 0; j < models.size(); ++j)
+    {
+        onTest[j] = onTest[first[j]];
+        onTrain[j] = onTrain[first[j]];
+    }
+}
+
+void
 RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
 {
     NS_LOG_FUNCTION(this << round);
@@ -542,31 +594,15 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
     const size_t n = replicas.size();
     const size_t k = m_replicaSample == 0 ? n : std::min<size_t>(n, m_replicaSample);
     // Evaluation j: the averaged model (j = 0) or sampled replica j - 1, on the test set and on
-    // the training subset. They are independent, so they run on the job's threads; results are
-    // gathered by index, the same whatever thread ran which.
+    // the training subset.
     std::vector<const float*> evaluated{mean.data()};
     for (size_t j = 0; j < k; ++j)
     {
         evaluated.push_back(replicas[j * n / k]);
     }
-    std::vector<dl::EvalResult> onTest(evaluated.size());
-    std::vector<dl::EvalResult> onTrain(evaluated.size());
-    std::vector<std::future<void>> done;
-    for (size_t j = 0; j < evaluated.size(); ++j)
-    {
-        done.push_back(m_job->GetThreadPool().Submit(
-            [&, j] { onTest[j] = backend.Evaluate(evaluated[j], m_job->GetTestSet()); }));
-        done.push_back(m_job->GetThreadPool().Submit(
-            [&, j] { onTrain[j] = backend.Evaluate(evaluated[j], m_job->GetTrainEvalSet()); }));
-    }
-    for (std::future<void>& d : done)
-    {
-        d.wait(); // every task reads this frame's vectors: none may still run if one threw
-    }
-    for (std::future<void>& d : done)
-    {
-        d.get();
-    }
+    std::vector<dl::EvalResult> onTest;
+    std::vector<dl::EvalResult> onTrain;
+    EvaluateModels(evaluated, onTest, onTrain);
     r.testLoss = onTest[0].loss;
     r.testAccuracy = onTest[0].accuracy;
     r.globalTrainLoss = onTrain[0].loss;

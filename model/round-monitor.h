@@ -202,6 +202,15 @@ class RoundMonitor : public Object
     /// Emit the rows of the rounds every rank has completed, in order.
     void CompleteRounds();
     void EmitRow(uint32_t round, RoundRecord& record);
+    /**
+     * Evaluate each model on the test set and on the training subset, each distinct one once.
+     * \param models the parameter vectors
+     * \param onTest their results on the test set, by index
+     * \param onTrain their results on the training subset, by index
+     */
+    void EvaluateModels(const std::vector<const float*>& models,
+                        std::vector<dl::EvalResult>& onTest,
+                        std::vector<dl::EvalResult>& onTrain) const;
     void Diverge(const std::string& what);
     /// This rank's part of the run has ended (or failed): tell the others, stop if it failed.
     void SetStatus(RankOutcome::Status status);

@@ -135,8 +135,8 @@ TrainingJob::Create(const TrainingConfig& c)
         throw dl::DataError("unknown TrainingConfig::dataset '" + c.dataset
                             + "' (expected fashion-mnist, cifar10, synthetic or text)");
     }
-    job->m_train = dl::Head(job->m_train, c.trainSubset);
-    job->m_test = dl::Head(job->m_test, c.testSubset);
+    job->m_train = dl::Head(std::move(job->m_train), c.trainSubset);
+    job->m_test = dl::Head(std::move(job->m_test), c.testSubset);
     // A model is built for the training samples and evaluated on the test samples: they must
     // agree, and an empty test set gives no results to write.
     const dl::Shape& a = job->m_train.shape;

@@ -53,6 +53,17 @@ done
 check "canonical event order: runs, 1 and 2 threads the same" \
     "[ -s $tmp/canonical-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/canonical-1.csv) <(cut -d, -f1-15,17- $tmp/canonical-2.csv)"
 
+# The event scheduler (dl-train picks a binary heap; ns-3's default is a map) orders events the
+# same way: TCP's re-armed timers and UDP's bursts give the same results under either.
+for alg in ring-allreduce rps; do
+    for s in ns3::MapScheduler ns3::PriorityQueueScheduler; do
+        "$bin" "${common[@]}" --algorithm=$alg --epochs=1 --evalEvery=3 --SchedulerType=$s \
+            --output="$tmp/sched-$alg-${s#ns3::}.csv" >/dev/null 2>&1
+    done
+    check "$alg: map and heap schedulers, same results" \
+        "[ -s $tmp/sched-$alg-MapScheduler.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/sched-$alg-MapScheduler.csv) <(cut -d, -f1-15,17- $tmp/sched-$alg-PriorityQueueScheduler.csv)"
+done
+
 # col FILE NAME: the column called NAME, one value per row.
 col() { awk -F, -v name="$2" 'NR==1 {for (i = 1; i <= NF; i++) if ($i == name) c = i; next} {print $c}' "$1"; }
 

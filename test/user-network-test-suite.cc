@@ -404,6 +404,61 @@ class ConfigPathTestCase : public TestCase
 
 /**
  * \ingroup distributed-learning-tests
+ * A fabric switch's ports hand packets straight to its IPv4 (FabricHelper's class notes):
+ * every job packet is forwarded by the star's switch, and a protocol handler registered on the
+ * switch node, which Node::ReceiveFromDevice would call (after scanning a handler per port),
+ * sees none of them.
+ */
+class SwitchPortsTestCase : public TestCase
+{
+  public:
+    SwitchPortsTestCase()
+        : TestCase("a fabric switch forwards without the node's per-port handler scan")
+    {
+    }
+
+  private:
+    static void Handler(uint64_t* n, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&,
+                        const Address&, NetDevice::PacketType)
+    {
+        ++*n;
+    }
+
+    static void Forwarded(uint64_t* n, const Ipv4Header&, Ptr<const Packet> p, uint32_t)
+    {
+        JobTag tag;
+        *n += p->PeekPacketTag(tag) ? 1 : 0;
+    }
+
+    void DoRun() override
+    {
+        FabricJob net;
+        net.Install(SmallJob(4, 0.25, 256));
+        NS_TEST_ASSERT_MSG_EQ(net.fabric.GetSwitches().GetN(), 1u, "a star has one switch");
+        Ptr<Node> sw = net.fabric.GetSwitches().Get(0);
+        uint64_t handled = 0;
+        uint64_t forwarded = 0;
+        sw->RegisterProtocolHandler(MakeBoundCallback(&Handler, &handled),
+                                    Ipv4L3Protocol::PROT_NUMBER, nullptr);
+        sw->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+            "UnicastForward", MakeBoundCallback(&Forwarded, &forwarded));
+        Simulator::Run();
+        uint64_t sent = 0;
+        for (const Ptr<LearningWorker>& w : net.GetWorkers())
+        {
+            sent += w->GetSync()->GetPacketsSent();
+        }
+        NS_TEST_ASSERT_MSG_GT(sent, 0u, "packets were sent");
+        // Job packets only: a worker that has ended closes its socket, and the end markers still
+        // on their way to it come back as ICMP port-unreachable, through the switch too.
+        NS_TEST_ASSERT_MSG_EQ(forwarded, sent, "the switch forwarded every job packet, once");
+        NS_TEST_ASSERT_MSG_EQ(handled, 0u, "no node-level handler saw a forwarded packet");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup distributed-learning-tests
  * The module in a user's simulation.
  */
 class UserNetworkTestSuite : public TestSuite
@@ -418,6 +473,7 @@ class UserNetworkTestSuite : public TestSuite
         AddTestCase(new NothingGlobalTestCase, dlcompat::QUICK);
         AddTestCase(new ConfigPathTestCase, dlcompat::QUICK);
         AddTestCase(new OwnAlgorithmTestCase, dlcompat::QUICK);
+        AddTestCase(new SwitchPortsTestCase, dlcompat::QUICK);
     }
 };
 

@@ -103,9 +103,10 @@ void Standardize(Dataset& data, const ChannelStats& stats);
 
 /**
  * \ingroup dl-trainer
- * \return the first \p count samples of \p data (all of them if count is 0 or too large)
+ * \return the first \p count samples of \p data (all of them, moved rather than copied, if
+ * count is 0 or too large)
  */
-Dataset Head(const Dataset& data, size_t count);
+Dataset Head(Dataset data, size_t count);
 
 /**
  * \ingroup dl-trainer
