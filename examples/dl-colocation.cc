@@ -9,19 +9,23 @@
 //   reliable       ring AllReduce over TCP, learning and web traffic at the same priority
 //   rps            RPS over UDP, same priority
 //   rps-droppable  RPS over UDP marked DSCP CS1; switch ports serve the web class first and
-//                  queue (and drop) the learning class in a band of its own
+//                  queue (and drop) the learning class in a band of its own; with
+//                  --buffer=shared the two classes share one port buffer, web packets pushing
+//                  learning packets out (SharedBufferQueueDisc)
 //   none           the web traffic alone: the reference
 //
 // Learning loss is not set by an error model: it comes from congestion and is measured.
 // Web flows arrive while the job trains, for at most --webDuration (none: that long). Writes
-// flows.csv (one row per web flow), training.csv (dl-train's columns) and summary.csv (one row) in
-// --output.
+// flows.csv (one row per web flow, with its retransmission timeouts), training.csv (dl-train's
+// columns) and summary.csv (one row: FCT and slowdown percentiles, stalled small flows, web
+// packets dropped by place) in --output.
 //
 //   ./dl-colocation --mode=rps-droppable --load=0.4 --output=results/colocation/rps-droppable-0.4
 
 #include "ns3/core-module.h"
 #include "ns3/distributed-learning-module.h"
 #include "ns3/internet-module.h"
+#include "ns3/network-module.h"
 #include "ns3/traffic-control-module.h"
 
 #include <algorithm>
@@ -30,6 +34,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 
 using namespace ns3;
 
@@ -93,6 +98,85 @@ OnPhaseEnd(Arrivals* a, uint32_t, uint8_t, uint32_t expected, uint32_t arrived, 
     a->arrived += arrived;
 }
 
+/// Where a queue disc dropped a packet: a host's NIC, a switch port towards a host, a leaf's
+/// port up to a spine, a spine's port down to a leaf.
+enum Place
+{
+    HOST_NIC,
+    TO_HOST,
+    UP,
+    DOWN,
+    PLACES
+};
+
+/// Packets the queue discs dropped, web and learning, by place.
+struct Drops
+{
+    uint64_t web[PLACES]{};      //!< web packets (TCP to or from the web servers' port)
+    uint64_t learning[PLACES]{}; //!< the others: the job's
+    uint16_t webPort{80};        //!< the web servers' port
+};
+
+/// \return true if \p item is a web packet: TCP to or from \p port
+bool
+IsWeb(Ptr<const QueueDiscItem> item, uint16_t port)
+{
+    Ptr<const Ipv4QueueDiscItem> ip = DynamicCast<const Ipv4QueueDiscItem>(item);
+    if (!ip || ip->GetHeader().GetProtocol() != TcpL4Protocol::PROT_NUMBER)
+    {
+        return false;
+    }
+    TcpHeader tcp;
+    item->GetPacket()->PeekHeader(tcp);
+    return tcp.GetSourcePort() == port || tcp.GetDestinationPort() == port;
+}
+
+void
+OnQueueDiscDrop(Drops* drops, Place place, Ptr<const QueueDiscItem> item)
+{
+    ++(IsWeb(item, drops->webPort) ? drops->web : drops->learning)[place];
+}
+
+/// Count the drops of the root queue disc of every device of \p fabric, by place.
+void
+WatchDrops(const FabricHelper& fabric, Drops* drops)
+{
+    std::set<uint32_t> hosts;
+    for (auto it = fabric.GetHosts().Begin(); it != fabric.GetHosts().End(); ++it)
+    {
+        hosts.insert((*it)->GetId());
+    }
+    // A switch with a host behind any port is a leaf.
+    std::set<uint32_t> leaves;
+    const NetDeviceContainer& devices = fabric.GetDevices();
+    for (auto it = devices.Begin(); it != devices.End(); it += 2)
+    {
+        const uint32_t a = (*it)->GetNode()->GetId();
+        const uint32_t b = (*(it + 1))->GetNode()->GetId();
+        if (hosts.count(a) || hosts.count(b))
+        {
+            leaves.insert(hosts.count(a) ? b : a);
+        }
+    }
+    for (uint32_t i = 0; i < devices.GetN(); ++i)
+    {
+        Ptr<NetDevice> d = devices.Get(i);
+        Ptr<NetDevice> peer = devices.Get(i ^ 1); // links are consecutive pairs
+        const uint32_t node = d->GetNode()->GetId();
+        const Place place = hosts.count(node)                       ? HOST_NIC
+                            : hosts.count(peer->GetNode()->GetId()) ? TO_HOST
+                            : leaves.count(node)                    ? UP
+                                                                    : DOWN;
+        Ptr<QueueDisc> disc
+            = d->GetNode()->GetObject<TrafficControlLayer>()->GetRootQueueDiscOnDevice(d);
+        if (disc)
+        {
+            disc->TraceConnectWithoutContext("Drop",
+                                             MakeBoundCallback(&OnQueueDiscDrop, drops, place));
+        }
+    }
+}
+
 /// What a run waits for: the job's last round, the end of web arrivals, the open flows.
 struct Progress
 {
@@ -153,6 +237,7 @@ main(int argc, char* argv[])
     std::string linkRate = "10Gbps";
     std::string linkDelay = "5us";
     uint32_t portBuffer = 200;
+    std::string buffer = "per-band";
     std::string flowCdf;
     std::string webDuration = "1s";
     std::string drain = "2s";
@@ -177,6 +262,10 @@ main(int argc, char* argv[])
     cmd.AddValue("linkDelay", "propagation delay of every link", linkDelay);
     cmd.AddValue("portBuffer", "packets a switch port queues (per class with rps-droppable)",
                  portBuffer);
+    cmd.AddValue("buffer",
+                 "rps-droppable's switch ports: per-band (each class its own portBuffer) or "
+                 "shared (one portBuffer; web packets push learning packets out)",
+                 buffer);
     cmd.AddValue("flowCdf",
                  "flow-size CDF file, 'bytes probability' per line (default: web-search)", flowCdf);
     cmd.AddValue("webDuration",
@@ -202,6 +291,14 @@ main(int argc, char* argv[])
     if (algorithms.count(mode) == 0)
     {
         Fail("unknown --mode '" + mode + "' (expected reliable, rps, rps-droppable or none)");
+    }
+    if (buffer != "per-band" && buffer != "shared")
+    {
+        Fail("unknown --buffer '" + buffer + "' (expected per-band or shared)");
+    }
+    if (buffer == "shared" && mode != "rps-droppable")
+    {
+        Fail("--buffer=shared needs --mode=rps-droppable (the other modes have one class)");
     }
     if (!(load > 0 && load < 1))
     {
@@ -256,7 +353,14 @@ main(int argc, char* argv[])
     fabric.SetLinkDelay(Time(linkDelay));
     fabric.SetQueueSize(QueueSize("2p")); // the queue discs below hold the queue
     TrafficControlHelper ports;
-    if (mode == "rps-droppable")
+    const QueueSize portSize(std::to_string(portBuffer) + "p");
+    if (buffer == "shared")
+    {
+        const uint16_t root = ports.SetRootQueueDisc("ns3::SharedBufferQueueDisc", "MaxSize",
+                                                     QueueSizeValue(portSize));
+        ports.AddPacketFilter(root, "ns3::DscpClassFilter");
+    }
+    else if (mode == "rps-droppable")
     {
         const uint16_t root = ports.SetRootQueueDisc("ns3::PrioQueueDisc");
         ports.AddPacketFilter(root, "ns3::DscpClassFilter");
@@ -264,18 +368,19 @@ main(int argc, char* argv[])
         for (auto c : classes)
         {
             ports.AddChildQueueDisc(root, c, "ns3::FifoQueueDisc", "MaxSize",
-                                    QueueSizeValue(QueueSize(std::to_string(portBuffer) + "p")));
+                                    QueueSizeValue(portSize));
         }
     }
     else
     {
-        ports.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize",
-                               QueueSizeValue(QueueSize(std::to_string(portBuffer) + "p")));
+        ports.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize", QueueSizeValue(portSize));
     }
     fabric.SetSwitchQueueDisc(ports);
     NodeContainer hosts = fabric.Create(workers + webHosts);
     fabric.InstallStack(InternetStackHelper());
     fabric.AssignIpv4Addresses(Ipv4AddressHelper("10.3.0.0", "255.255.255.252"));
+    Drops drops;
+    WatchDrops(fabric, &drops);
     NodeContainer workerNodes;
     NodeContainer webNodes;
     std::map<Ipv4Address, uint32_t> hostOf;
@@ -347,11 +452,13 @@ main(int argc, char* argv[])
     std::vector<double> fctSmall;
     std::vector<double> slowdown;
     uint32_t incomplete = 0;
+    uint32_t smallStalled = 0; // small flows with at least one retransmission timeout
+    uint64_t timeouts = 0;
     const std::string flowsPath = output + "/flows.csv";
     {
         std::ofstream out(flowsPath + ".tmp");
         out << "mode,load,client,flow,server,size_bytes,size_class,start_s,fct_s,ideal_fct_s,"
-               "slowdown,complete\n";
+               "slowdown,complete,timeouts\n";
         char line[512];
         for (const WebFlowClient::Flow& f : flows)
         {
@@ -361,11 +468,12 @@ main(int argc, char* argv[])
             const Time ideal = WebTrafficHelper::IdealFct(f.size, fabric.GetLinkRate(),
                                                           Time(linkDelay) * int64_t(2 * links));
             const double t = f.complete ? (f.finish - f.start).GetSeconds() : std::nan("");
-            std::snprintf(line, sizeof(line), "%s,%g,%u,%u,%u,%llu,%s,%.9f,%.9f,%.9f,%.6f,%d\n",
+            std::snprintf(line, sizeof(line), "%s,%g,%u,%u,%u,%llu,%s,%.9f,%.9f,%.9f,%.6f,%d,%u\n",
                           mode.c_str(), load, a, f.id, b, (unsigned long long)f.size,
                           SizeClass(f.size), f.start.GetSeconds(), t, ideal.GetSeconds(),
-                          t / ideal.GetSeconds(), f.complete ? 1 : 0);
+                          t / ideal.GetSeconds(), f.complete ? 1 : 0, f.timeouts);
             out << line;
+            timeouts += f.timeouts;
             if (!f.complete)
             {
                 ++incomplete;
@@ -376,6 +484,7 @@ main(int argc, char* argv[])
             if (f.size < 100000)
             {
                 fctSmall.push_back(t);
+                smallStalled += f.timeouts > 0 ? 1 : 0;
             }
         }
         out.close();
@@ -406,15 +515,33 @@ main(int argc, char* argv[])
         std::ofstream out(summaryPath + ".tmp");
         out << "mode,load,web_flows,fct_p50_s,fct_p99_s,fct_p99_small_s,learning_arrival_rate,"
                "final_train_loss,final_test_accuracy,sim_time_s,web_flows_incomplete,"
-               "slowdown_p50,slowdown_p99,web_window_s,flow_cdf,seed\n";
+               "slowdown_p50,slowdown_p99,web_window_s,flow_cdf,seed,small_flows,small_stalled,"
+               "slowdown_mean,web_timeouts,web_drops_host_nic,web_drops_to_host,web_drops_up,"
+               "web_drops_down,learning_drops,buffer\n";
+        double slowdownSum = 0;
+        for (double x : slowdown)
+        {
+            slowdownSum += x;
+        }
+        uint64_t learningDrops = 0;
+        for (uint64_t n : drops.learning)
+        {
+            learningDrops += n;
+        }
         char line[512];
         std::snprintf(line, sizeof(line),
-                      "%s,%g,%zu,%.9f,%.9f,%.9f,%.6f,%.6f,%.6f,%.6f,%u,%.4f,%.4f,%.6f,%s,%llu\n",
+                      "%s,%g,%zu,%.9f,%.9f,%.9f,%.6f,%.6f,%.6f,%.6f,%u,%.4f,%.4f,%.6f,%s,%llu,"
+                      "%zu,%u,%.4f,%llu,%llu,%llu,%llu,%llu,%llu,%s\n",
                       mode.c_str(), load, flows.size(), Quantile(fct, 0.5), Quantile(fct, 0.99),
                       Quantile(fctSmall, 0.99), arrival, finalLoss, finalAccuracy, simTime,
                       incomplete, Quantile(slowdown, 0.5), Quantile(slowdown, 0.99),
                       progress.arrivalsEnd.GetSeconds(), sizes->GetName().c_str(),
-                      (unsigned long long)seed);
+                      (unsigned long long)seed, fctSmall.size(), smallStalled,
+                      slowdown.empty() ? std::nan("") : slowdownSum / double(slowdown.size()),
+                      (unsigned long long)timeouts, (unsigned long long)drops.web[HOST_NIC],
+                      (unsigned long long)drops.web[TO_HOST], (unsigned long long)drops.web[UP],
+                      (unsigned long long)drops.web[DOWN], (unsigned long long)learningDrops,
+                      mode == "rps-droppable" ? buffer.c_str() : "fifo");
         out << line;
         out.close();
         if (!out || std::rename((summaryPath + ".tmp").c_str(), summaryPath.c_str()) != 0)
@@ -422,9 +549,11 @@ main(int argc, char* argv[])
             Fail("cannot write " + summaryPath);
         }
     }
-    std::cout << mode << " at load " << load << ": " << flows.size() << " web flows (" << incomplete
-              << " incomplete), p99 FCT " << Quantile(fct, 0.99) * 1e3 << " ms, small-flow p99 "
-              << Quantile(fctSmall, 0.99) * 1e3 << " ms";
+    std::cout << mode << (buffer == "shared" ? " (shared buffer)" : "") << " at load " << load
+              << ": " << flows.size() << " web flows (" << incomplete << " incomplete), p99 FCT "
+              << Quantile(fct, 0.99) * 1e3 << " ms, small-flow p99 "
+              << Quantile(fctSmall, 0.99) * 1e3 << " ms, " << smallStalled << " of "
+              << fctSmall.size() << " small flows stalled (a retransmission timeout)";
     if (training)
     {
         std::cout << "; learning arrival " << arrival << ", train loss " << finalLoss

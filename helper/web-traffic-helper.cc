@@ -6,9 +6,9 @@
 #include "ns3/double.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
-#include "ns3/web-flow-server.h"
 
 #include <cmath>
+#include <map>
 
 namespace ns3
 {
@@ -79,6 +79,7 @@ WebTrafficHelper::Install(NodeContainer hosts)
         Ptr<WebFlowServer> server = m_server.Create<WebFlowServer>();
         hosts.Get(i)->AddApplication(server);
         apps.Add(server);
+        m_servers.push_back(server);
         Ptr<WebFlowClient> client = m_client.Create<WebFlowClient>();
         client->SetAttribute("ArrivalRate", DoubleValue(GetArrivalRate()));
         std::vector<Ipv4Address> others = addresses;
@@ -95,10 +96,24 @@ WebTrafficHelper::Install(NodeContainer hosts)
 std::vector<WebFlowClient::Flow>
 WebTrafficHelper::GetFlows() const
 {
+    std::map<Ipv4Address, Ptr<WebFlowServer>> serverAt;
+    for (const Ptr<WebFlowServer>& s : m_servers)
+    {
+        serverAt[s->GetNode()->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal()] = s;
+    }
     std::vector<WebFlowClient::Flow> flows;
     for (const Ptr<WebFlowClient>& c : m_clients)
     {
-        flows.insert(flows.end(), c->GetFlows().begin(), c->GetFlows().end());
+        const Ipv4Address client = c->GetNode()->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal();
+        for (WebFlowClient::Flow f : c->GetFlows())
+        {
+            auto server = serverAt.find(f.server);
+            if (server != serverAt.end())
+            {
+                f.timeouts += server->second->GetTimeouts(client, f.port, f.start);
+            }
+            flows.push_back(f);
+        }
     }
     return flows;
 }

@@ -10,6 +10,7 @@
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
 #include "ns3/web-flow-client.h"
+#include "ns3/web-flow-server.h"
 
 #include <memory>
 #include <vector>
@@ -52,7 +53,10 @@ class WebTrafficHelper
      */
     ApplicationContainer Install(NodeContainer hosts);
 
-    /** \return the flows of every client installed, client by client, in arrival order */
+    /**
+     * \return the flows of every client installed, client by client, in arrival order; each
+     * flow's timeouts are those at both ends of its connection
+     */
     std::vector<WebFlowClient::Flow> GetFlows() const;
 
     /** \return the mean flow arrivals per second at each client */
@@ -83,6 +87,7 @@ class WebTrafficHelper
     ObjectFactory m_client;                     //!< WebFlowClient
     ObjectFactory m_server;                     //!< WebFlowServer
     std::vector<Ptr<WebFlowClient>> m_clients;  //!< installed clients
+    std::vector<Ptr<WebFlowServer>> m_servers;  //!< installed servers
 };
 
 } // namespace ns3

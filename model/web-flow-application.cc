@@ -5,8 +5,13 @@
 
 #include "ns3/double.h"
 #include "ns3/log.h"
+#include "ns3/tcp-header.h"
+#include "ns3/tcp-socket-base.h"
 #include "ns3/tcp-socket-factory.h"
+#include "ns3/tcp-socket-state.h"
 #include "ns3/uinteger.h"
+
+#include <memory>
 
 namespace ns3
 {
@@ -46,6 +51,50 @@ WebFlowApplication::GetTypeId()
 WebFlowApplication::WebFlowApplication() = default;
 
 WebFlowApplication::~WebFlowApplication() = default;
+
+namespace
+{
+
+/// A CongState trace sink: \p onTimeout at each entry into the loss state.
+void
+OnCongState(Callback<void> onTimeout, TcpSocketState::TcpCongState_t before,
+            TcpSocketState::TcpCongState_t now)
+{
+    if (now == TcpSocketState::CA_LOSS && before != TcpSocketState::CA_LOSS)
+    {
+        onTimeout();
+    }
+}
+
+/// A Tx trace sink: \p onTimeout at each SYN sent again (the connection timer's work; TCP's
+/// loss state is not entered before the connection is established).
+void
+OnTx(Callback<void> onTimeout, std::shared_ptr<bool> synSent, Ptr<const Packet>,
+     const TcpHeader& header, Ptr<const TcpSocketBase>)
+{
+    const uint8_t flags = header.GetFlags();
+    if ((flags & TcpHeader::SYN) && !(flags & TcpHeader::ACK))
+    {
+        if (*synSent)
+        {
+            onTimeout();
+        }
+        *synSent = true;
+    }
+}
+
+} // namespace
+
+void
+WebFlowApplication::WatchTimeouts(Ptr<Socket> socket, Callback<void> onTimeout)
+{
+    const bool connected
+        = socket->TraceConnectWithoutContext("CongState",
+                                             MakeBoundCallback(&OnCongState, onTimeout))
+          && socket->TraceConnectWithoutContext(
+              "Tx", MakeBoundCallback(&OnTx, onTimeout, std::make_shared<bool>(false)));
+    NS_ABORT_MSG_UNLESS(connected, "a web flow's socket has no CongState or Tx trace (not TCP?)");
+}
 
 Ptr<Socket>
 WebFlowApplication::CreateSocket() const

@@ -5,6 +5,7 @@
 #define WEB_FLOW_APPLICATION_H
 
 #include "ns3/application.h"
+#include "ns3/callback.h"
 #include "ns3/nstime.h"
 #include "ns3/socket.h"
 
@@ -35,6 +36,17 @@ class WebFlowApplication : public Application
   protected:
     /** \return a TCP socket on this node with this application's settings */
     Ptr<Socket> CreateSocket() const;
+
+    /**
+     * Call \p onTimeout at each retransmission timeout of \p socket: each time TCP enters its
+     * loss state (the state an RTO of data puts it in; fast retransmit does not), and each
+     * time it sends its SYN again (a lost SYN or SYN-ACK: the connection timer). Further RTOs
+     * of one loss episode, before an ACK takes TCP out of it, are not counted again: a flow
+     * with at least one is a flow that waited out at least the minimum RTO (or ConnTimeout).
+     * \param socket a TCP socket (ns-3's TcpSocketBase)
+     * \param onTimeout what to call
+     */
+    static void WatchTimeouts(Ptr<Socket> socket, Callback<void> onTimeout);
 
     uint16_t m_port;        //!< the servers' port
     uint32_t m_segmentSize; //!< TCP payload per segment

@@ -100,6 +100,10 @@ WebFlowClient::Arrive()
     NS_LOG_LOGIC("flow " << f.id << ": " << f.size << " bytes from " << f.server);
     Ptr<Socket> socket = CreateSocket();
     socket->Bind();
+    Address local;
+    socket->GetSockName(local);
+    f.port = InetSocketAddress::ConvertFrom(local).GetPort();
+    WatchTimeouts(socket, MakeBoundCallback(&WebFlowClient::CountTimeout, this, m_flows.size()));
     socket->SetConnectCallback(MakeCallback(&WebFlowClient::Connected, this),
                                MakeCallback(&WebFlowClient::ConnectFailed, this));
     socket->SetRecvCallback(MakeCallback(&WebFlowClient::HandleRead, this));
@@ -152,6 +156,12 @@ WebFlowClient::HandleRead(Ptr<Socket> socket)
             it = m_open.end();
         }
     }
+}
+
+void
+WebFlowClient::CountTimeout(WebFlowClient* client, size_t index)
+{
+    ++client->m_flows[index].timeouts;
 }
 
 void

@@ -41,6 +41,10 @@ class WebFlowClient : public WebFlowApplication
         Time start;           //!< arrival
         Time finish;          //!< last byte received (if complete)
         bool complete{false}; //!< all bytes received
+        uint16_t port{0};     //!< the client's port
+        /// retransmission timeouts of the flow's connection (WebFlowApplication::WatchTimeouts):
+        /// this end's (its SYN, the request); WebTrafficHelper::GetFlows adds the server's
+        uint32_t timeouts{0};
     };
 
     /**
@@ -101,6 +105,8 @@ class WebFlowClient : public WebFlowApplication
     void Connected(Ptr<Socket> socket);
     void ConnectFailed(Ptr<Socket> socket);
     void HandleRead(Ptr<Socket> socket);
+    /// Count a timeout on \p client's flow \p index (bound, as a trace sink).
+    static void CountTimeout(WebFlowClient* client, size_t index);
 
     double m_arrivalRate;                            //!< flows per second
     std::vector<Ipv4Address> m_servers;              //!< who to ask

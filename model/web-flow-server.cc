@@ -6,6 +6,7 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/packet.h"
+#include "ns3/simulator.h"
 
 #include <algorithm>
 
@@ -63,6 +64,10 @@ WebFlowServer::Accepted(Ptr<Socket> socket, const Address& from)
 {
     NS_LOG_FUNCTION(this << socket << from);
     m_connections[socket] = Connection{};
+    const InetSocketAddress peer = InetSocketAddress::ConvertFrom(from);
+    m_byClient.emplace(std::make_pair(peer.GetIpv4().Get(), peer.GetPort()), m_accepted.size());
+    WatchTimeouts(socket, MakeBoundCallback(&WebFlowServer::CountTimeout, this, m_accepted.size()));
+    m_accepted.push_back({peer.GetIpv4(), peer.GetPort(), Simulator::Now(), 0});
     socket->SetRecvCallback(MakeCallback(&WebFlowServer::HandleRead, this));
     socket->SetSendCallback(MakeCallback(&WebFlowServer::Respond, this));
 }
@@ -121,6 +126,27 @@ WebFlowServer::Respond(Ptr<Socket> socket, uint32_t available)
         socket->Close(); // TCP sends the FIN after the queued response
         m_connections.erase(it);
     }
+}
+
+void
+WebFlowServer::CountTimeout(WebFlowServer* server, size_t index)
+{
+    ++server->m_accepted[index].timeouts;
+}
+
+uint32_t
+WebFlowServer::GetTimeouts(Ipv4Address client, uint16_t port, Time after) const
+{
+    // Equal keys keep their insertion order: the first one at or after the start is the flow's.
+    auto range = m_byClient.equal_range(std::make_pair(client.Get(), port));
+    for (auto it = range.first; it != range.second; ++it)
+    {
+        if (m_accepted[it->second].time >= after)
+        {
+            return m_accepted[it->second].timeouts;
+        }
+    }
+    return 0;
 }
 
 void

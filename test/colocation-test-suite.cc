@@ -19,6 +19,36 @@
 
 using namespace ns3;
 
+namespace
+{
+
+/// A packet of \p bytes with an IPv4 header of ToS \p tos; its size names it.
+Ptr<QueueDiscItem>
+Item(uint32_t bytes, uint8_t tos)
+{
+    Ipv4Header h;
+    h.SetTos(tos);
+    h.SetPayloadSize(bytes);
+    return Create<Ipv4QueueDiscItem>(Create<Packet>(bytes), Address(), 0x0800, h);
+}
+
+/// DSCP CS1, the droppable class, as a ToS byte.
+constexpr uint8_t LEARNING_TOS = 8 << 2;
+
+/// \return the sizes (the names) of the packets \p disc serves, in order, until it is empty
+std::vector<uint32_t>
+Drain(Ptr<QueueDisc> disc)
+{
+    std::vector<uint32_t> served;
+    while (Ptr<QueueDiscItem> item = disc->Dequeue())
+    {
+        served.push_back(item->GetPacket()->GetSize());
+    }
+    return served;
+}
+
+} // namespace
+
 /**
  * \ingroup distributed-learning-tests
  * A PrioQueueDisc with the DscpClassFilter: packets marked with the droppable DSCP queue in band
@@ -34,15 +64,6 @@ class DroppableClassTestCase : public TestCase
     }
 
   private:
-    /// A packet of \p bytes with an IPv4 header of ToS \p tos; its size names it.
-    static Ptr<QueueDiscItem> Item(uint32_t bytes, uint8_t tos)
-    {
-        Ipv4Header h;
-        h.SetTos(tos);
-        h.SetPayloadSize(bytes);
-        return Create<Ipv4QueueDiscItem>(Create<Packet>(bytes), Address(), 0x0800, h);
-    }
-
     void DoRun() override
     {
         Ptr<PrioQueueDisc> disc = CreateObject<PrioQueueDisc>();
@@ -56,7 +77,7 @@ class DroppableClassTestCase : public TestCase
             disc->AddQueueDiscClass(c);
         }
         disc->Initialize();
-        const uint8_t learning = 8 << 2; // DSCP CS1
+        const uint8_t learning = LEARNING_TOS;
         // Learning 101..103 and web 201..203, interleaved; 103 finds band 1 full.
         const std::vector<std::pair<uint32_t, uint8_t>> arrivals
             = {{101, learning}, {201, 0}, {102, learning}, {202, 0}, {103, learning}, {203, 0}};
@@ -74,17 +95,76 @@ class DroppableClassTestCase : public TestCase
         {
             NS_TEST_ASSERT_MSG_NE(b, 103u, "the third learning packet is the one dropped");
         }
-        std::vector<uint32_t> served;
-        while (Ptr<QueueDiscItem> item = disc->Dequeue())
-        {
-            served.push_back(item->GetPacket()->GetSize());
-        }
+        const std::vector<uint32_t> served = Drain(disc);
         const std::vector<uint32_t> expect = {201, 202, 203, 101, 102};
         NS_TEST_ASSERT_MSG_EQ(served.size(), expect.size(), "all accepted packets served");
         for (size_t i = 0; i < expect.size() && i < served.size(); ++i)
         {
             NS_TEST_ASSERT_MSG_EQ(served[i], expect[i], "service order, position " << i);
         }
+        disc->Dispose();
+    }
+};
+
+/**
+ * \ingroup distributed-learning-tests
+ * The SharedBufferQueueDisc with the DscpClassFilter: learning packets may fill the whole
+ * buffer, a web packet that finds it full pushes out the oldest learning packet (counted as a
+ * drop, through the Drop trace), a learning packet that finds it full is dropped, and a web
+ * packet is dropped only when web packets fill it.
+ */
+class SharedBufferTestCase : public TestCase
+{
+  public:
+    SharedBufferTestCase()
+        : TestCase("shared buffer: learning gets what web leaves, pushed out oldest first")
+    {
+    }
+
+  private:
+    static void CountDrop(uint32_t* drops, Ptr<const QueueDiscItem>)
+    {
+        ++*drops;
+    }
+
+    void DoRun() override
+    {
+        Ptr<SharedBufferQueueDisc> disc = CreateObject<SharedBufferQueueDisc>();
+        disc->SetAttribute("MaxSize", QueueSizeValue(QueueSize("4p")));
+        disc->AddPacketFilter(CreateObject<DscpClassFilter>());
+        uint32_t traced = 0;
+        disc->TraceConnectWithoutContext("Drop", MakeBoundCallback(&CountDrop, &traced));
+        disc->Initialize();
+        for (uint32_t b : {101, 102, 103, 104})
+        {
+            NS_TEST_ASSERT_MSG_EQ(disc->Enqueue(Item(b, LEARNING_TOS)), true,
+                                  "learning fills the empty buffer");
+        }
+        NS_TEST_ASSERT_MSG_EQ(disc->Enqueue(Item(105, LEARNING_TOS)), false,
+                              "learning finds the buffer full: dropped");
+        NS_TEST_ASSERT_MSG_EQ(disc->Enqueue(Item(201, 0)), true, "web pushes out 101");
+        NS_TEST_ASSERT_MSG_EQ(disc->Enqueue(Item(202, 0)), true, "web pushes out 102");
+        NS_TEST_ASSERT_MSG_EQ(disc->GetNPackets(), 4u, "never more than the buffer");
+        NS_TEST_ASSERT_MSG_EQ(traced, 3u, "three drops traced: 105, 101, 102");
+        const QueueDisc::Stats& stats = disc->GetStats();
+        NS_TEST_ASSERT_MSG_EQ(stats.GetNDroppedPackets(SharedBufferQueueDisc::PUSHED_OUT_DROP), 2u,
+                              "two pushed out");
+        const std::vector<uint32_t> served = Drain(disc);
+        const std::vector<uint32_t> expect = {201, 202, 103, 104};
+        NS_TEST_ASSERT_MSG_EQ(served.size(), expect.size(), "what was kept is served");
+        for (size_t i = 0; i < expect.size() && i < served.size(); ++i)
+        {
+            NS_TEST_ASSERT_MSG_EQ(served[i], expect[i], "web first, then learning in order, " << i);
+        }
+        // Web alone fills it; then a web arrival has nothing below it to push out.
+        for (uint32_t b : {211, 212, 213, 214})
+        {
+            disc->Enqueue(Item(b, 0));
+        }
+        NS_TEST_ASSERT_MSG_EQ(disc->Enqueue(Item(215, 0)), false, "web drops only on web");
+        NS_TEST_ASSERT_MSG_EQ(stats.GetNDroppedPackets(SharedBufferQueueDisc::LIMIT_EXCEEDED_DROP),
+                              2u, "105 and 215 dropped on arrival");
+        NS_TEST_ASSERT_MSG_EQ(disc->GetNPackets(), 4u, "the buffer holds four web packets");
         disc->Dispose();
     }
 };
@@ -169,9 +249,108 @@ class IdleFctTestCase : public TestCase
         for (const WebFlowClient::Flow& f : flows)
         {
             NS_TEST_ASSERT_MSG_EQ(f.complete, true, "flow " << f.id << " completes");
+            NS_TEST_ASSERT_MSG_EQ(f.timeouts, 0u, "no loss, no timeout");
             const double fct = (f.finish - f.start).GetSeconds();
             NS_TEST_ASSERT_MSG_EQ_TOL(fct, ideal.GetSeconds(), 0.02 * ideal.GetSeconds(),
                                       "flow of " << f.size << " bytes");
+        }
+    }
+};
+
+/**
+ * \ingroup distributed-learning-tests
+ * An error model that drops the first TCP segment it receives that is a SYN (or, set so, the
+ * first that carries data), and nothing else: one loss, placed where a test wants it.
+ */
+class FirstSegmentErrorModel : public ErrorModel
+{
+  public:
+    /** \param data drop the first data segment (else the first SYN) */
+    explicit FirstSegmentErrorModel(bool data)
+        : m_data(data)
+    {
+    }
+
+  private:
+    bool DoCorrupt(Ptr<Packet> p) override
+    {
+        Ptr<Packet> copy = p->Copy();
+        PppHeader ppp;
+        Ipv4Header ip;
+        TcpHeader tcp;
+        copy->RemoveHeader(ppp);
+        copy->RemoveHeader(ip);
+        if (m_dropped || ip.GetProtocol() != TcpL4Protocol::PROT_NUMBER)
+        {
+            return false;
+        }
+        copy->RemoveHeader(tcp);
+        const bool hit = m_data ? copy->GetSize() > 0 : (tcp.GetFlags() & TcpHeader::SYN) != 0;
+        m_dropped = hit;
+        return hit;
+    }
+
+    void DoReset() override
+    {
+    }
+
+    bool m_data;           //!< drop data (else a SYN)
+    bool m_dropped{false}; //!< dropped already
+};
+
+/**
+ * \ingroup distributed-learning-tests
+ * A flow's retransmission timeouts: a lost SYN counts one (the connection timer), a lost last
+ * data segment counts one (an RTO at the server, whose count GetFlows adds to the client's),
+ * and either costs the flow at least the minimum RTO; flows without loss count none.
+ */
+class FlowTimeoutsTestCase : public TestCase
+{
+  public:
+    FlowTimeoutsTestCase()
+        : TestCase("web flows count their retransmission timeouts, at both ends")
+    {
+    }
+
+  private:
+    /// Flows from host 0 to host 1 of one segment, the \p data or SYN segment dropped once at
+    /// the receiving host (1 for the SYN, 0 for the response).
+    static std::vector<WebFlowClient::Flow> Run(bool data)
+    {
+        NodeContainer nodes;
+        dltest::TwoHosts(nodes, "1Gbps", "10us");
+        const uint32_t at = data ? 0 : 1;
+        nodes.Get(at)->GetDevice(0)->SetAttribute(
+            "ReceiveErrorModel", PointerValue(Create<FirstSegmentErrorModel>(data)));
+        WebTrafficHelper web;
+        web.SetFlowSizes(FlowSizeCdf({{999, 0}, {1000, 1}}, "1 KB"));
+        web.SetLoad(0.00001, DataRate("1Gbps")); // a flow every 0.8 s
+        ApplicationContainer apps = web.Install(nodes);
+        apps.Get(3)->SetAttribute("ArrivalRate", DoubleValue(0)); // host 1 asks for nothing
+        apps.Stop(Seconds(4));
+        web.AssignStreams(1);
+        Simulator::Stop(Seconds(6));
+        Simulator::Run();
+        std::vector<WebFlowClient::Flow> flows = web.GetFlows();
+        Simulator::Destroy();
+        return flows;
+    }
+
+    void DoRun() override
+    {
+        for (bool data : {false, true})
+        {
+            const std::vector<WebFlowClient::Flow> flows = Run(data);
+            NS_TEST_ASSERT_MSG_GT(flows.size(), 2u, "a few flows");
+            for (const WebFlowClient::Flow& f : flows)
+            {
+                const bool first = &f == &flows.front();
+                NS_TEST_ASSERT_MSG_EQ(f.complete, true, "flow " << f.id << " completes");
+                NS_TEST_ASSERT_MSG_EQ(f.timeouts, first ? 1u : 0u,
+                                      (data ? "data" : "SYN") << " lost, flow " << f.id);
+                NS_TEST_ASSERT_MSG_EQ((f.finish - f.start >= MilliSeconds(10)), first,
+                                      "only the flow with a timeout waits one out, " << f.id);
+            }
         }
     }
 };
@@ -187,8 +366,10 @@ class ColocationTestSuite : public TestSuite
         : TestSuite("dl-colocation", dlcompat::UNIT_SUITE)
     {
         AddTestCase(new DroppableClassTestCase, dlcompat::QUICK);
+        AddTestCase(new SharedBufferTestCase, dlcompat::QUICK);
         AddTestCase(new FlowSizeCdfTestCase, dlcompat::QUICK);
         AddTestCase(new IdleFctTestCase, dlcompat::QUICK);
+        AddTestCase(new FlowTimeoutsTestCase, dlcompat::QUICK);
     }
 };
 

@@ -37,6 +37,7 @@ ELSEWHERE = [
     (r"^scripts/dl-train\.sbatch", "scripts/test-mpi runs it through a stand-in srun"),
     (r"^scripts/build( |$)", "every test run builds with it (scripts/test)"),
     (r"^scripts/install-deps", "scripts/test and scripts/run call it"),
+    (r"^scripts/lib/", "a module of the study scripts, which the doc test runs"),
     (r"^cmake --install", "test/cmake-consumer-test.sh installs and builds a consumer"),
     (r"^(\./)?(waf|ns3)( |$)", "scripts/test-ns3-tree configures and builds ns-3 trees"),
 ]
@@ -111,7 +112,8 @@ def plan(cmd):
         env.update(EPOCHS="1", EXTRA="--trainSubset 1600 --testSubset 200")
         return [script, os.path.join(tmp, "paper-" + env.get("MODEL", "mlp"))], env
     if prog == "scripts/reproduce-colocation":
-        env.update(EPOCHS="0.25", LOADS="0.3", EXTRA=" ".join(COLOCATION_SMALL))
+        env.update(EPOCHS="0.25", LOADS="0.3", SEEDS="1 2",
+                   EXTRA=" ".join(a for a in COLOCATION_SMALL if not a.startswith("--epochs")))
         return [script, os.path.join(tmp, "colocation")], env
     if prog == "scripts/study-penalty":
         env.update(SEEDS="2", ROUNDS="2")

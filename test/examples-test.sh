@@ -50,13 +50,18 @@ for mode in reliable rps rps-droppable none; do
     check "dl-colocation --mode=$mode writes its summary" \
         "[ \$? -eq 0 ] && head -1 $tmp/col-$mode/summary.csv | grep -q '^$summary' && [ \$(rows $tmp/col-$mode/summary.csv) -eq 1 ] && [ \$(rows $tmp/col-$mode/flows.csv) -ge 1 ]"
 done
+"$bin/dl-colocation" "${tiny[@]}" --mode=rps-droppable --buffer=shared --output="$tmp/col-shared" >"$tmp/col-shared.out" 2>&1
+check "dl-colocation --buffer=shared writes its summary, says so" \
+    "[ \$? -eq 0 ] && [ \"\$(tail -1 $tmp/col-shared/summary.csv | awk -F, '{print \$NF}')\" = shared ]"
+check "dl-colocation: flows.csv counts each flow's timeouts" "head -1 $tmp/col-rps/flows.csv | grep -q ',timeouts\$'"
 check "dl-colocation: the job trains beside the web (rps)" "[ \$(rows $tmp/col-rps/training.csv) -ge 1 ]"
 check "dl-colocation: same seed, same web flows (rps, rps-droppable)" \
     "[ \"\$(head -3 $tmp/col-rps/flows.csv | cut -d, -f3-8)\" = \"\$(head -3 $tmp/col-rps-droppable/flows.csv | cut -d, -f3-8)\" ]"
 printf '1000 0.5\n500 1.0\n' >"$tmp/decreasing.cdf"
 printf '1000 0.5\n5000 0.9\n' >"$tmp/short.cdf"
 for bad in "--mode=lossless" "--load=1.5" "--load=0" "--flowCdf=$tmp/decreasing.cdf" "--flowCdf=$tmp/short.cdf" "--flowCdf=$tmp/missing.cdf" "--deadline=1ms" \
-    "--webDuration=-1s" "--webDuration=0s" "--drain=-1s" "--deadline=-5s" "--threads=-2"; do
+    "--webDuration=-1s" "--webDuration=0s" "--drain=-1s" "--deadline=-5s" "--threads=-2" \
+    "--buffer=deep" "--mode=rps --buffer=shared"; do
     "$bin/dl-colocation" "${tiny[@]}" $bad --output="$tmp/col-bad" >/dev/null 2>"$tmp/col-bad.err"
     check "dl-colocation $bad: one clear line, nothing written" \
         "[ \$? -ne 0 ] && [ \$(wc -l < $tmp/col-bad.err) -eq 1 ] && [ ! -e $tmp/col-bad ]"
