@@ -117,6 +117,7 @@ main(int argc, char* argv[])
     uint32_t mtu = 1500;
     std::string computeTime; // empty: LearningWorker's ComputeTime (5 ms unless overridden)
     std::string phaseTimeout = "0s";
+    std::string straggler = "none";
     uint32_t evalEvery = 0;
     uint32_t run = 1;
     std::string output = "results/dl-train.csv";
@@ -156,6 +157,10 @@ main(int argc, char* argv[])
     cmd.AddValue("queueSize", "switch port queue size (packets 'Np' or bytes 'NB')", queueSize);
     cmd.AddValue("mtu", "IP MTU in bytes (9000: jumbo frames)", mtu);
     cmd.AddValue("computeTime", "simulated time of one local step (default 5ms)", computeTime);
+    cmd.AddValue("straggler",
+                 "extra compute time per step: none | exponential:MEAN | pareto:MIN:SHAPE[:CAP] | "
+                 "lognormal:MEDIAN:SIGMA | slow:K:DELAY (workers 0..K-1)",
+                 straggler);
     cmd.AddValue("phaseTimeout",
                  "deadline of each exchange phase (0s: derived from model size and link rate)",
                  phaseTimeout);
@@ -307,6 +312,8 @@ main(int argc, char* argv[])
     // The job's install, configured first: its checks come before any data is loaded.
     DistributedLearningHelper training;
     training.SetAlgorithm(algorithm, psTransport);
+    const std::string badStraggler = training.SetStragglers(straggler);
+    Check(badStraggler.empty(), badStraggler);
     const uint32_t minWorkers = training.GetMinWorkers();
     Check(cfg.workers >= minWorkers, "--algorithm=" + algorithm + " needs at least "
                                          + std::to_string(minWorkers) + " workers");
@@ -400,6 +407,7 @@ main(int argc, char* argv[])
         training.SetWorkerAttribute("ComputeTime", TimeValue(compute));
     }
     training.Install(workerNodes, withServer ? hosts.Get(cfg.workers) : nullptr, job);
+    training.AssignStreams(1 << 20); // the stragglers' draws: past the fabric's and loss streams
 
     Ptr<RoundMonitor> monitor = training.CreateMonitor(&loss);
     monitor->SetAttribute("EvalEvery", UintegerValue(evalEvery));

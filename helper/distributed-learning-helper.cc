@@ -7,6 +7,7 @@
 
 #include "ns3/block-transport.h"
 #include "ns3/channel.h"
+#include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
@@ -19,11 +20,57 @@
 #include "ns3/trace-helper.h"
 #include "ns3/uinteger.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 
 namespace ns3
 {
+
+namespace
+{
+
+/// \return \p text cut at every ':'
+std::vector<std::string>
+SplitFields(const std::string& text)
+{
+    std::vector<std::string> fields;
+    for (size_t start = 0;;)
+    {
+        const size_t colon = text.find(':', start);
+        fields.push_back(text.substr(start, colon - start));
+        if (colon == std::string::npos)
+        {
+            return fields;
+        }
+        start = colon + 1;
+    }
+}
+
+/// \return true if \p text is an ns-3 time of at least 0, stored in \p seconds
+bool
+ParseSeconds(const std::string& text, double* seconds)
+{
+    TimeValue t;
+    if (!t.DeserializeFromString(text, MakeTimeChecker()) || t.Get().IsStrictlyNegative())
+    {
+        return false;
+    }
+    *seconds = t.Get().GetSeconds();
+    return true;
+}
+
+/// \return true if \p text is a finite number, stored in \p x
+bool
+ParseNumber(const std::string& text, double* x)
+{
+    char* end = nullptr;
+    *x = std::strtod(text.c_str(), &end);
+    return !text.empty() && *end == '\0' && std::isfinite(*x);
+}
+
+} // namespace
 
 NS_LOG_COMPONENT_DEFINE("DistributedLearningHelper");
 
@@ -155,6 +202,87 @@ void
 DistributedLearningHelper::SetSyncAttribute(const std::string& name, const AttributeValue& value)
 {
     m_syncFactory.Set(name, value);
+}
+
+void
+DistributedLearningHelper::SetComputeJitter(
+    const std::string& type,
+    const std::vector<std::pair<std::string, Ptr<AttributeValue>>>& attributes, uint32_t workers)
+{
+    m_jitterFactory = ObjectFactory(type);
+    for (const auto& [name, value] : attributes)
+    {
+        m_jitterFactory.Set(name, *value);
+    }
+    m_jitter = true;
+    m_jitterWorkers = workers;
+}
+
+std::string
+DistributedLearningHelper::SetStragglers(const std::string& spec)
+{
+    const std::vector<std::string> f = SplitFields(spec);
+    double a = 0;
+    double b = 0;
+    double cap = 0;
+    using Attributes = std::vector<std::pair<std::string, Ptr<AttributeValue>>>;
+    if (f[0] == "none" && f.size() == 1)
+    {
+        m_jitter = false;
+    }
+    else if (f[0] == "exponential" && f.size() == 2 && ParseSeconds(f[1], &a) && a > 0)
+    {
+        SetComputeJitter("ns3::ExponentialRandomVariable",
+                         Attributes{{"Mean", Create<DoubleValue>(a)}});
+    }
+    else if (f[0] == "pareto" && (f.size() == 3 || f.size() == 4) && ParseSeconds(f[1], &a) && a > 0
+             && ParseNumber(f[2], &b) && b > 0
+             && (f.size() == 3 || (ParseSeconds(f[3], &cap) && cap >= a)))
+    {
+        if (b <= 1 && cap == 0)
+        {
+            return "--straggler '" + spec
+                   + "': a Pareto shape of at most 1 has no finite mean; "
+                     "give a cap (pareto:MIN:SHAPE:CAP)";
+        }
+        SetComputeJitter("ns3::ParetoRandomVariable",
+                         Attributes{{"Scale", Create<DoubleValue>(a)},
+                                    {"Shape", Create<DoubleValue>(b)},
+                                    {"Bound", Create<DoubleValue>(cap)}});
+    }
+    else if (f[0] == "lognormal" && f.size() == 3 && ParseSeconds(f[1], &a) && a > 0
+             && ParseNumber(f[2], &b) && b >= 0)
+    {
+        SetComputeJitter("ns3::LogNormalRandomVariable",
+                         Attributes{{"Mu", Create<DoubleValue>(std::log(a))},
+                                    {"Sigma", Create<DoubleValue>(b)}});
+    }
+    else if (f[0] == "slow" && f.size() == 3 && ParseNumber(f[1], &a) && a >= 1
+             && a == std::floor(a) && a <= 65535 && ParseSeconds(f[2], &b))
+    {
+        SetComputeJitter("ns3::ConstantRandomVariable",
+                         Attributes{{"Constant", Create<DoubleValue>(b)}}, uint32_t(a));
+    }
+    else
+    {
+        return "--straggler '" + spec
+               + "': expected none, exponential:MEAN, pareto:MIN:SHAPE[:CAP], "
+                 "lognormal:MEDIAN:SIGMA or slow:K:DELAY (times such as 2ms)";
+    }
+    return "";
+}
+
+int64_t
+DistributedLearningHelper::AssignStreams(int64_t stream)
+{
+    for (size_t i = 0; i < m_workers.size(); ++i)
+    {
+        if (m_workers[i])
+        {
+            m_workers[i]->AssignStreams(stream + int64_t(i));
+        }
+    }
+    return int64_t(m_workers.size());
 }
 
 void
@@ -292,6 +420,11 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
             stream->SetStream(m_streamFactory.Create<StreamTransport>());
         }
         Ptr<LearningWorker> worker = m_workerFactory.Create<LearningWorker>();
+        if (m_jitter && (m_jitterWorkers == 0 || i < m_jitterWorkers))
+        {
+            worker->SetAttribute("ComputeJitter",
+                                 PointerValue(m_jitterFactory.Create<RandomVariableStream>()));
+        }
         workers.Get(i)->AddApplication(worker);
         worker->Setup(job, i, transport, sync, m_partition);
         m_workers.push_back(worker);

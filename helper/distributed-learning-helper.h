@@ -124,6 +124,35 @@ class DistributedLearningHelper
     void SetSyncAttribute(const std::string& name, const AttributeValue& value);
     /** Set an attribute of every LearningWorker created (e.g. "ComputeTime"). */
     void SetWorkerAttribute(const std::string& name, const AttributeValue& value);
+    /**
+     * Stragglers: every worker's local step (or the first \p workers' only: a slow rack) takes
+     * ComputeTime plus a draw of a random variable of type \p type (a RandomVariableStream's
+     * TypeId name, e.g. "ns3::ExponentialRandomVariable") with these attributes, each worker its
+     * own variable (see AssignStreams). Draws are seconds and must not be negative.
+     * \param type the variable's TypeId name
+     * \param attributes its attributes, as (name, value) pairs
+     * \param workers how many workers, from worker 0, straggle (0: all)
+     */
+    void SetComputeJitter(
+        const std::string& type,
+        const std::vector<std::pair<std::string, Ptr<AttributeValue>>>& attributes,
+        uint32_t workers = 0);
+    /**
+     * Stragglers from a short specification (dl-train's --straggler): "none",
+     * "exponential:MEAN", "pareto:MIN:SHAPE[:CAP]" (Pareto with minimum MIN; a shape of at most 1
+     * has no mean and needs a CAP), "lognormal:MEDIAN:SIGMA", or "slow:K:DELAY" (workers 0 to
+     * K-1 take DELAY longer each step); times as ns-3 writes them ("2ms").
+     * \param spec the specification
+     * \return an error message naming what is wrong, or empty if it was set
+     */
+    std::string SetStragglers(const std::string& spec);
+    /**
+     * Fix the random streams of the installed workers' compute jitter: worker i uses stream
+     * \p stream + i, on every rank, so results do not depend on the rank count.
+     * \param stream the first stream index
+     * \return the number of stream indices reserved (one per worker)
+     */
+    int64_t AssignStreams(int64_t stream);
     /** Set an attribute of every BlockTransport (UDP) created. */
     void SetTransportAttribute(const std::string& name, const AttributeValue& value);
     /** Set an attribute of every StreamTransport (TCP) created (e.g. "DelAckTimeout"). */
@@ -192,6 +221,9 @@ class DistributedLearningHelper
     ObjectFactory m_workerFactory;       //!< LearningWorker
     ObjectFactory m_transportFactory;    //!< BlockTransport
     ObjectFactory m_streamFactory;       //!< StreamTransport
+    ObjectFactory m_jitterFactory;       //!< the stragglers' RandomVariableStream
+    bool m_jitter{false};                //!< stragglers set
+    uint32_t m_jitterWorkers{0};         //!< how many straggle, from worker 0 (0: all)
 
     Ptr<TrainingJob> m_job;                                //!< the installed job
     std::vector<Ptr<LearningWorker>> m_workers;            //!< installed workers

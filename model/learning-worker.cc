@@ -43,6 +43,14 @@ LearningWorker::GetTypeId()
                             "Measured mode: simulated compute time = wall time * this factor.",
                             DoubleValue(1.0), MakeDoubleAccessor(&LearningWorker::m_wallTimeFactor),
                             MakeDoubleChecker<double>(0.0))
+              .AddAttribute("ComputeJitter",
+                            "Extra simulated time of each local step, in seconds, drawn from "
+                            "this random variable: a straggler's tail (exponential, Pareto, "
+                            "log-normal) or a constant for a slow worker. Null (the default): "
+                            "none, and no random variable is created. A negative draw is an "
+                            "error. Fixed mode only.",
+                            PointerValue(), MakePointerAccessor(&LearningWorker::m_computeJitter),
+                            MakePointerChecker<RandomVariableStream>())
               .AddAttribute("Sync",
                             "The synchronisation algorithm (set by Setup). Reachable by Config "
                             "path, e.g. /NodeList/*/ApplicationList/*/$ns3::LearningWorker/Sync/"
@@ -95,6 +103,17 @@ LearningWorker::StopApplication()
     m_sync->Stop();
 }
 
+int64_t
+LearningWorker::AssignStreams(int64_t stream)
+{
+    if (!m_computeJitter)
+    {
+        return 0;
+    }
+    m_computeJitter->SetStream(stream);
+    return 1;
+}
+
 void
 LearningWorker::StartRound()
 {
@@ -107,6 +126,13 @@ LearningWorker::StartRound()
     const int batch = int(m_job->GetConfig().batchSize);
     const float lr = m_job->GetLearningRate(m_round);
     Time delay = m_computeTime;
+    if (m_computeJitter && m_computeMode == FIXED)
+    {
+        const double extra = m_computeJitter->GetValue();
+        NS_ABORT_MSG_IF(!(extra >= 0), "worker " << m_index << ": ComputeJitter drew " << extra
+                                                 << " s; a compute time cannot shrink");
+        delay += Seconds(extra);
+    }
     if (m_computeMode == MEASURED)
     {
         // The wall time of this step alone: run it here, not queued behind other workers' steps.
@@ -155,6 +181,7 @@ LearningWorker::DoDispose()
         m_sync->Dispose(); // waits for a local step still running on the replica freed below
     }
     m_sync = nullptr;
+    m_computeJitter = nullptr;
     m_replica.reset();
     m_job = nullptr;
     Application::DoDispose();

@@ -11,6 +11,7 @@
 #include "ns3/application.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
+#include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
 
 #include <memory>
@@ -104,6 +105,13 @@ class LearningWorker : public Application
         return m_computeTotal;
     }
 
+    /**
+     * Fix the random stream of the ComputeJitter variable, if there is one.
+     * \param stream the stream index
+     * \return the number of streams used (1, or 0 without jitter)
+     */
+    int64_t AssignStreams(int64_t stream);
+
   protected:
     void DoDispose() override;
 
@@ -118,18 +126,19 @@ class LearningWorker : public Application
     /// The exchange is over.
     void EndRound();
 
-    Time m_computeTime;                     //!< FIXED: simulated time per step
-    ComputeTimeMode m_computeMode;          //!< how compute time is chosen
-    double m_wallTimeFactor;                //!< MEASURED: simulated = wall * factor
-    Time m_computeTotal;                    //!< simulated compute time so far
-    Ptr<TrainingJob> m_job;                 //!< the experiment
-    uint32_t m_index{0};                    //!< this worker
-    std::unique_ptr<dl::Replica> m_replica; //!< the model replica
-    Ptr<SyncAlgorithm> m_sync;              //!< the algorithm
-    uint32_t m_round{0};                    //!< current round
-    double m_loss{0.0};                     //!< this round's minibatch loss
-    bool m_running{false};                  //!< between start and stop
-    EventId m_event;                        //!< pending compute-done or next-round event
+    Time m_computeTime;                        //!< FIXED: simulated time per step
+    ComputeTimeMode m_computeMode;             //!< how compute time is chosen
+    Ptr<RandomVariableStream> m_computeJitter; //!< extra time per step (null: none)
+    double m_wallTimeFactor;                   //!< MEASURED: simulated = wall * factor
+    Time m_computeTotal;                       //!< simulated compute time so far
+    Ptr<TrainingJob> m_job;                    //!< the experiment
+    uint32_t m_index{0};                       //!< this worker
+    std::unique_ptr<dl::Replica> m_replica;    //!< the model replica
+    Ptr<SyncAlgorithm> m_sync;                 //!< the algorithm
+    uint32_t m_round{0};                       //!< current round
+    double m_loss{0.0};                        //!< this round's minibatch loss
+    bool m_running{false};                     //!< between start and stop
+    EventId m_event;                           //!< pending compute-done or next-round event
 
     TracedCallback<uint32_t, uint32_t> m_roundStartTrace;       //!< worker, round
     TracedCallback<uint32_t, uint32_t, double> m_roundEndTrace; //!< worker, round, loss

@@ -321,7 +321,7 @@ class FlowTimeoutsTestCase : public TestCase
         dltest::TwoHosts(nodes, "1Gbps", "10us");
         const uint32_t at = data ? 0 : 1;
         nodes.Get(at)->GetDevice(0)->SetAttribute(
-            "ReceiveErrorModel", PointerValue(Create<FirstSegmentErrorModel>(data)));
+            "ReceiveErrorModel", PointerValue(CreateObject<FirstSegmentErrorModel>(data)));
         WebTrafficHelper web;
         web.SetFlowSizes(FlowSizeCdf({{999, 0}, {1000, 1}}, "1 KB"));
         web.SetLoad(0.00001, DataRate("1Gbps")); // a flow every 0.8 s

@@ -134,6 +134,16 @@ check "--algorithm=ns3::RpsSync is rps under its TypeId name" "[ \$? -eq 0 ] && 
 check "leaf-spine incast: congestion drops counted" "[ \$? -eq 0 ] && awk -F, 'NR>1 {a = \$13; d = \$15} END {exit !(NR > 1 && a < 1 && d > 0)}' $tmp/incast.csv"
 check "fat-tree, per-packet ECMP: reordered chunks count as lost" "[ \$? -eq 0 ] && awk -F, 'NR>1 && \$13 < 1 {seen=1} END {exit !seen}' $tmp/ftp.csv"
 
+# Stragglers: a zero delay changes nothing; a tail slows the run in simulated time, with the
+# same results for the same seed on 1 and 3 threads.
+"$bin" "${common[@]}" --straggler=slow:2:0ms --output="$tmp/slow0.csv" >/dev/null 2>&1
+check "--straggler=slow:2:0ms: results as without stragglers" "[ \$? -eq 0 ] && cmp -s <(cut -d, -f1-15,17- $tmp/a.csv) <(cut -d, -f1-15,17- $tmp/slow0.csv)"
+for t in 1 3; do
+    "$bin" "${common[@]}" --straggler=pareto:1ms:1.5:50ms --threads=$t --output="$tmp/pareto-$t.csv" >/dev/null 2>&1
+done
+check "--straggler=pareto: slower in simulated time" "awk -F, 'NR == FNR && FNR > 1 {a = \$7} NR != FNR && FNR > 1 {b = \$7} END {exit !(b > a)}' $tmp/a.csv $tmp/pareto-1.csv"
+check "--straggler=pareto: 1 and 3 threads, same results" "[ -s $tmp/pareto-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/pareto-1.csv) <(cut -d, -f1-15,17- $tmp/pareto-3.csv)"
+
 bad() {
     local name="$1" pattern="$2"; shift 2
     "$bin" "${common[@]}" --output="$tmp/bad.csv" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
@@ -143,6 +153,10 @@ bad() {
     check "$name: no results file" "[ ! -e $tmp/bad.csv ]"
 }
 bad "negative loss rate" "lossRate must lie in" --lossRate=-0.1
+bad "Pareto shape 1 without a cap" "has no finite mean" --straggler=pareto:1ms:1
+bad "straggler at a negative time" "expected none, exponential" --straggler=exponential:-2ms
+bad "unknown straggler" "expected none, exponential" --straggler=weibull:2ms
+bad "no slow workers" "expected none, exponential" --straggler=slow:0:5ms
 bad "unknown algorithm" "unknown or unavailable --algorithm: unknown algorithm .sgd. (expected rps, allreduce" --algorithm=sgd
 bad "a TypeId that is no algorithm" "unknown algorithm .ns3::Node." --algorithm=ns3::Node
 bad "unknown model" "unknown model" --model=resnet
