@@ -237,7 +237,7 @@ DistributedLearningHelper::SetStragglers(const std::string& spec)
     }
     else if (f[0] == "pareto" && (f.size() == 3 || f.size() == 4) && ParseSeconds(f[1], &a) && a > 0
              && ParseNumber(f[2], &b) && b > 0
-             && (f.size() == 3 || (ParseSeconds(f[3], &cap) && cap >= a)))
+             && (f.size() == 3 || (ParseSeconds(f[3], &cap) && cap > a)))
     {
         if (b <= 1 && cap == 0)
         {

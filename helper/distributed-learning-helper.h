@@ -140,10 +140,10 @@ class DistributedLearningHelper
     /**
      * Stragglers from a short specification (dl-train's --straggler): "none",
      * "exponential:MEAN", "pareto:MIN:SHAPE[:CAP]" (Pareto with minimum MIN; a shape of at most 1
-     * has no mean and needs a CAP), "lognormal:MEDIAN:SIGMA", or "slow:K:DELAY" (workers 0 to
-     * K-1 take DELAY longer each step); times as ns-3 writes them ("2ms").
-     * \param spec the specification
-     * \return an error message naming what is wrong, or empty if it was set
+     * has no mean and needs a CAP, which must exceed MIN: draws above it are drawn again),
+     * "lognormal:MEDIAN:SIGMA", or "slow:K:DELAY" (workers 0 to K-1 take DELAY longer each step);
+     * times as ns-3 writes them ("2ms"). \param spec the specification \return an error message
+     * naming what is wrong, or empty if it was set
      */
     std::string SetStragglers(const std::string& spec);
     /**

@@ -34,7 +34,7 @@ SharedBufferQueueDisc::GetTypeId()
 }
 
 SharedBufferQueueDisc::SharedBufferQueueDisc()
-    : QueueDisc(QueueDiscSizePolicy::MULTIPLE_QUEUES, QueueSizeUnit::PACKETS)
+    : QueueDisc(QueueDiscSizePolicy::MULTIPLE_QUEUES) // packets or bytes, as MaxSize says
     , m_bands(2)
 {
     NS_LOG_FUNCTION(this);
@@ -59,6 +59,11 @@ SharedBufferQueueDisc::DoEnqueue(Ptr<QueueDiscItem> item)
     const uint32_t band = BandOf(item);
     const bool packets = GetMaxSize().GetUnit() == QueueSizeUnit::PACKETS;
     const uint32_t need = packets ? 1 : item->GetSize();
+    if (need > GetMaxSize().GetValue())
+    {
+        DropBeforeEnqueue(item, LIMIT_EXCEEDED_DROP); // larger than the whole buffer: push none out
+        return false;
+    }
     while (GetCurrentSize().GetValue() + need > GetMaxSize().GetValue())
     {
         // The lowest band below this one that holds a packet gives up its oldest.

@@ -86,13 +86,14 @@ OnTx(Callback<void> onTimeout, std::shared_ptr<bool> synSent, Ptr<const Packet>,
 } // namespace
 
 void
-WebFlowApplication::WatchTimeouts(Ptr<Socket> socket, Callback<void> onTimeout)
+WebFlowApplication::WatchTimeouts(Ptr<Socket> socket, Callback<void> onTimeout, bool connecting)
 {
     const bool connected
         = socket->TraceConnectWithoutContext("CongState",
                                              MakeBoundCallback(&OnCongState, onTimeout))
-          && socket->TraceConnectWithoutContext(
-              "Tx", MakeBoundCallback(&OnTx, onTimeout, std::make_shared<bool>(false)));
+          && (!connecting
+              || socket->TraceConnectWithoutContext(
+                  "Tx", MakeBoundCallback(&OnTx, onTimeout, std::make_shared<bool>(false))));
     NS_ABORT_MSG_UNLESS(connected, "a web flow's socket has no CongState or Tx trace (not TCP?)");
 }
 

@@ -45,8 +45,10 @@ class WebFlowApplication : public Application
      * with at least one is a flow that waited out at least the minimum RTO (or ConnTimeout).
      * \param socket a TCP socket (ns-3's TcpSocketBase)
      * \param onTimeout what to call
+     * \param connecting true for the end that sends the SYN (the client): only there are SYNs
+     *        watched, since that costs a call per segment sent
      */
-    static void WatchTimeouts(Ptr<Socket> socket, Callback<void> onTimeout);
+    static void WatchTimeouts(Ptr<Socket> socket, Callback<void> onTimeout, bool connecting);
 
     uint16_t m_port;        //!< the servers' port
     uint32_t m_segmentSize; //!< TCP payload per segment

@@ -103,7 +103,8 @@ WebFlowClient::Arrive()
     Address local;
     socket->GetSockName(local);
     f.port = InetSocketAddress::ConvertFrom(local).GetPort();
-    WatchTimeouts(socket, MakeBoundCallback(&WebFlowClient::CountTimeout, this, m_flows.size()));
+    WatchTimeouts(socket, MakeBoundCallback(&WebFlowClient::CountTimeout, this, m_flows.size()),
+                  true);
     socket->SetConnectCallback(MakeCallback(&WebFlowClient::Connected, this),
                                MakeCallback(&WebFlowClient::ConnectFailed, this));
     socket->SetRecvCallback(MakeCallback(&WebFlowClient::HandleRead, this));

@@ -66,8 +66,9 @@ WebFlowServer::Accepted(Ptr<Socket> socket, const Address& from)
     m_connections[socket] = Connection{};
     const InetSocketAddress peer = InetSocketAddress::ConvertFrom(from);
     m_byClient.emplace(std::make_pair(peer.GetIpv4().Get(), peer.GetPort()), m_accepted.size());
-    WatchTimeouts(socket, MakeBoundCallback(&WebFlowServer::CountTimeout, this, m_accepted.size()));
-    m_accepted.push_back({peer.GetIpv4(), peer.GetPort(), Simulator::Now(), 0});
+    WatchTimeouts(socket, MakeBoundCallback(&WebFlowServer::CountTimeout, this, m_accepted.size()),
+                  false); // a server sends no SYN
+    m_accepted.push_back({Simulator::Now(), 0});
     socket->SetRecvCallback(MakeCallback(&WebFlowServer::HandleRead, this));
     socket->SetSendCallback(MakeCallback(&WebFlowServer::Respond, this));
 }

@@ -54,13 +54,12 @@ class WebFlowServer : public WebFlowApplication
         uint64_t left{0};              //!< response bytes still to hand to TCP
     };
 
-    /** Who a connection came from, when, and the timeouts at this end of it. */
+    /** When a connection was accepted, and the timeouts at this end of it (m_byClient says
+     *  whose it is). */
     struct AcceptedConnection
     {
-        Ipv4Address client; //!< the client's address
-        uint16_t port;      //!< the client's port
-        Time time;          //!< when it was accepted
-        uint32_t timeouts;  //!< retransmission timeouts at this end
+        Time time;         //!< when it was accepted
+        uint32_t timeouts; //!< retransmission timeouts at this end
     };
 
     void StartApplication() override;

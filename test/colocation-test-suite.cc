@@ -166,6 +166,18 @@ class SharedBufferTestCase : public TestCase
                               2u, "105 and 215 dropped on arrival");
         NS_TEST_ASSERT_MSG_EQ(disc->GetNPackets(), 4u, "the buffer holds four web packets");
         disc->Dispose();
+
+        // In bytes: a packet larger than the whole buffer is dropped and pushes nothing out.
+        Ptr<SharedBufferQueueDisc> bytes = CreateObject<SharedBufferQueueDisc>();
+        bytes->SetAttribute("MaxSize", QueueSizeValue(QueueSize("1000B")));
+        bytes->AddPacketFilter(CreateObject<DscpClassFilter>());
+        bytes->Initialize();
+        bytes->Enqueue(Item(300, LEARNING_TOS));
+        NS_TEST_ASSERT_MSG_EQ(bytes->Enqueue(Item(2000, 0)), false, "larger than the buffer");
+        NS_TEST_ASSERT_MSG_EQ(bytes->GetNPackets(), 1u, "the learning packet stays");
+        NS_TEST_ASSERT_MSG_EQ(bytes->Enqueue(Item(600, 0)), true, "a web packet that fits");
+        NS_TEST_ASSERT_MSG_EQ(Drain(bytes).size(), 2u, "both kept: 600 + 300 + headers fit");
+        bytes->Dispose();
     }
 };
 
