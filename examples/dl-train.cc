@@ -118,6 +118,8 @@ main(int argc, char* argv[])
     std::string computeTime; // empty: LearningWorker's ComputeTime (5 ms unless overridden)
     std::string phaseTimeout = "0s";
     std::string straggler = "none";
+    std::string fail;
+    std::string failDetection = "10ms";
     uint32_t evalEvery = 0;
     uint32_t run = 1;
     std::string output = "results/dl-train.csv";
@@ -161,6 +163,12 @@ main(int argc, char* argv[])
                  "extra compute time per step: none | exponential:MEAN | pareto:MIN:SHAPE[:CAP] | "
                  "lognormal:MEDIAN:SIGMA | slow:K:DELAY (workers 0..K-1)",
                  straggler);
+    cmd.AddValue("fail",
+                 "link or switch failures: link:NODE-NODE:DOWN[:UP] | switch:NAME:DOWN[:UP], "
+                 "comma-separated (nodes host0, switch, leaf0, spine0, edge0, agg0, core0)",
+                 fail);
+    cmd.AddValue("failDetection", "how long the fabric's routing takes to route around a failure",
+                 failDetection);
     cmd.AddValue("phaseTimeout",
                  "deadline of each exchange phase (0s: derived from model size and link rate)",
                  phaseTimeout);
@@ -356,6 +364,11 @@ main(int argc, char* argv[])
     const std::string unsplittable = fabric.CheckRanks(hostCount);
     Check(unsplittable.empty(), unsplittable);
     NodeContainer hosts = fabric.Create(hostCount);
+    const Time detection = ParseValue<TimeValue>("--failDetection", failDetection).Get();
+    Check(!detection.IsStrictlyNegative(), "--failDetection must not be negative");
+    fabric.SetFailureDetectionDelay(detection);
+    const std::string badFailure = fabric.ScheduleFailures(fail);
+    Check(badFailure.empty(), badFailure);
     std::vector<uint32_t> workersOnRank(ranks, 0);
     for (uint32_t i = 0; i < cfg.workers; ++i)
     {

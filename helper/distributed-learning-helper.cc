@@ -3,6 +3,8 @@
  */
 #include "distributed-learning-helper.h"
 
+#include "spec-fields.h"
+
 #include "packet-loss-helper.h"
 
 #include "ns3/block-transport.h"
@@ -27,50 +29,6 @@
 
 namespace ns3
 {
-
-namespace
-{
-
-/// \return \p text cut at every ':'
-std::vector<std::string>
-SplitFields(const std::string& text)
-{
-    std::vector<std::string> fields;
-    for (size_t start = 0;;)
-    {
-        const size_t colon = text.find(':', start);
-        fields.push_back(text.substr(start, colon - start));
-        if (colon == std::string::npos)
-        {
-            return fields;
-        }
-        start = colon + 1;
-    }
-}
-
-/// \return true if \p text is an ns-3 time of at least 0, stored in \p seconds
-bool
-ParseSeconds(const std::string& text, double* seconds)
-{
-    TimeValue t;
-    if (!t.DeserializeFromString(text, MakeTimeChecker()) || t.Get().IsStrictlyNegative())
-    {
-        return false;
-    }
-    *seconds = t.Get().GetSeconds();
-    return true;
-}
-
-/// \return true if \p text is a finite number, stored in \p x
-bool
-ParseNumber(const std::string& text, double* x)
-{
-    char* end = nullptr;
-    *x = std::strtod(text.c_str(), &end);
-    return !text.empty() && *end == '\0' && std::isfinite(*x);
-}
-
-} // namespace
 
 NS_LOG_COMPONENT_DEFINE("DistributedLearningHelper");
 
@@ -221,7 +179,7 @@ DistributedLearningHelper::SetComputeJitter(
 std::string
 DistributedLearningHelper::SetStragglers(const std::string& spec)
 {
-    const std::vector<std::string> f = SplitFields(spec);
+    const std::vector<std::string> f = dlspec::Split(spec);
     double a = 0;
     double b = 0;
     double cap = 0;
@@ -230,14 +188,14 @@ DistributedLearningHelper::SetStragglers(const std::string& spec)
     {
         m_jitter = false;
     }
-    else if (f[0] == "exponential" && f.size() == 2 && ParseSeconds(f[1], &a) && a > 0)
+    else if (f[0] == "exponential" && f.size() == 2 && dlspec::ParseSeconds(f[1], &a) && a > 0)
     {
         SetComputeJitter("ns3::ExponentialRandomVariable",
                          Attributes{{"Mean", Create<DoubleValue>(a)}});
     }
-    else if (f[0] == "pareto" && (f.size() == 3 || f.size() == 4) && ParseSeconds(f[1], &a) && a > 0
-             && ParseNumber(f[2], &b) && b > 0
-             && (f.size() == 3 || (ParseSeconds(f[3], &cap) && cap > a)))
+    else if (f[0] == "pareto" && (f.size() == 3 || f.size() == 4) && dlspec::ParseSeconds(f[1], &a)
+             && a > 0 && dlspec::ParseNumber(f[2], &b) && b > 0
+             && (f.size() == 3 || (dlspec::ParseSeconds(f[3], &cap) && cap > a)))
     {
         if (b <= 1 && cap == 0)
         {
@@ -250,15 +208,15 @@ DistributedLearningHelper::SetStragglers(const std::string& spec)
                                     {"Shape", Create<DoubleValue>(b)},
                                     {"Bound", Create<DoubleValue>(cap)}});
     }
-    else if (f[0] == "lognormal" && f.size() == 3 && ParseSeconds(f[1], &a) && a > 0
-             && ParseNumber(f[2], &b) && b >= 0)
+    else if (f[0] == "lognormal" && f.size() == 3 && dlspec::ParseSeconds(f[1], &a) && a > 0
+             && dlspec::ParseNumber(f[2], &b) && b >= 0)
     {
         SetComputeJitter("ns3::LogNormalRandomVariable",
                          Attributes{{"Mu", Create<DoubleValue>(std::log(a))},
                                     {"Sigma", Create<DoubleValue>(b)}});
     }
-    else if (f[0] == "slow" && f.size() == 3 && ParseNumber(f[1], &a) && a >= 1
-             && a == std::floor(a) && a <= 65535 && ParseSeconds(f[2], &b))
+    else if (f[0] == "slow" && f.size() == 3 && dlspec::ParseNumber(f[1], &a) && a >= 1
+             && a == std::floor(a) && a <= 65535 && dlspec::ParseSeconds(f[2], &b))
     {
         SetComputeJitter("ns3::ConstantRandomVariable",
                          Attributes{{"Constant", Create<DoubleValue>(b)}}, uint32_t(a));

@@ -3,18 +3,19 @@
  */
 #include "fabric-helper.h"
 
+#include "spec-fields.h"
+
 #include "ns3/boolean.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-list-routing.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/rank-exchange.h"
+#include "ns3/simulator.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/traffic-control-layer.h"
 #include "ns3/uinteger.h"
 
-#include <limits>
-#include <map>
 #include <set>
 
 namespace ns3
@@ -59,6 +60,7 @@ FabricHelper::FabricHelper()
 {
     NS_LOG_FUNCTION(this);
     m_routingFactory.SetTypeId(FabricRouting::GetTypeId());
+    m_fabric = CreateObject<FabricTopology>();
 }
 
 void
@@ -121,6 +123,7 @@ FabricHelper::Link(Ptr<Node> a, Ptr<Node> b)
 {
     NetDeviceContainer d = m_p2p.Install(a, b);
     m_devices.Add(d);
+    m_fabric->AddLink(d.Get(0), d.Get(1));
     return d;
 }
 
@@ -318,6 +321,7 @@ FabricHelper::BuildFatTree(uint32_t n)
             }
         }
     }
+    m_builtK = k;
     const uint32_t usedEdges = (n + half - 1) / half;
     m_maxHops = usedEdges <= 1 ? 2 : (usedEdges <= half ? 4 : 6);
 }
@@ -348,103 +352,12 @@ FabricHelper::InstallStack(InternetStackHelper stack)
         list->AddRoutingProtocol(routing, FABRIC_ROUTING_PRIORITY);
         m_routing.push_back(routing);
     }
+    m_fabric->SetNodes(m_hosts, m_switches, m_hostDevices, m_routing);
     // Switches accept only packets addressed to the interface they arrive on: with the weak
     // end-system model every forwarded packet was compared with all their addresses.
     for (uint32_t i = 0; i < m_switches.GetN(); ++i)
     {
         dlcompat::UseStrongEndSystemModel(m_switches.Get(i)->GetObject<Ipv4>());
-    }
-}
-
-void
-FabricHelper::PopulateFabricRoutes()
-{
-    NS_LOG_FUNCTION(this);
-    NodeContainer nodes(m_hosts, m_switches);
-    std::map<uint32_t, uint32_t> indexOfNode; // node id -> position in nodes
-    for (uint32_t i = 0; i < nodes.GetN(); ++i)
-    {
-        indexOfNode[nodes.Get(i)->GetId()] = i;
-    }
-    // The links: for each node, (neighbour, own interface) pairs, and per interface the
-    // neighbour's address (the gateway).
-    struct Edge
-    {
-        uint32_t neighbour;
-        uint32_t interface;
-    };
-    std::vector<std::vector<Edge>> edges(nodes.GetN());
-    std::vector<std::vector<Ipv4Address>> gateways(nodes.GetN());
-    for (auto it = m_devices.Begin(); it != m_devices.End(); it += 2)
-    {
-        Ptr<NetDevice> end[2] = {*it, *(it + 1)};
-        uint32_t node[2];
-        uint32_t interface[2];
-        Ipv4Address address[2];
-        for (int k = 0; k < 2; ++k)
-        {
-            node[k] = indexOfNode.at(end[k]->GetNode()->GetId());
-            Ptr<Ipv4> ipv4 = end[k]->GetNode()->GetObject<Ipv4>();
-            interface[k] = uint32_t(ipv4->GetInterfaceForDevice(end[k]));
-            address[k] = ipv4->GetAddress(interface[k], 0).GetLocal();
-        }
-        for (int k = 0; k < 2; ++k)
-        {
-            edges[node[k]].push_back({node[1 - k], interface[k]});
-            auto& g = gateways[node[k]];
-            g.resize(std::max<size_t>(g.size(), interface[k] + 1));
-            g[interface[k]] = address[1 - k];
-        }
-    }
-    auto hosts = std::make_shared<FabricRouting::HostIndex>();
-    for (uint32_t h = 0; h < m_hosts.GetN(); ++h)
-    {
-        Ptr<Ipv4> ipv4 = m_hosts.Get(h)->GetObject<Ipv4>();
-        const int32_t interface = ipv4->GetInterfaceForDevice(m_hostDevices.Get(h));
-        (*hosts)[ipv4->GetAddress(uint32_t(interface), 0).GetLocal().Get()] = h;
-    }
-    // Shortest paths to each host, breadth first from it; hosts do not forward.
-    std::vector<std::vector<std::vector<uint32_t>>> hops(
-        nodes.GetN(), std::vector<std::vector<uint32_t>>(m_hosts.GetN()));
-    const uint32_t unreached = std::numeric_limits<uint32_t>::max();
-    for (uint32_t h = 0; h < m_hosts.GetN(); ++h)
-    {
-        std::vector<uint32_t> dist(nodes.GetN(), unreached);
-        std::vector<uint32_t> queue{h};
-        dist[h] = 0;
-        for (size_t q = 0; q < queue.size(); ++q)
-        {
-            const uint32_t v = queue[q];
-            if (v != h && v < m_hosts.GetN())
-            {
-                continue;
-            }
-            for (const Edge& e : edges[v])
-            {
-                if (dist[e.neighbour] == unreached)
-                {
-                    dist[e.neighbour] = dist[v] + 1;
-                    queue.push_back(e.neighbour);
-                }
-            }
-        }
-        for (uint32_t v = 0; v < nodes.GetN(); ++v)
-        {
-            for (const Edge& e : edges[v])
-            {
-                if (v != h && dist[v] != unreached && dist[e.neighbour] + 1 == dist[v])
-                {
-                    hops[v][h].push_back(e.interface);
-                }
-            }
-        }
-    }
-    for (uint32_t v = 0; v < nodes.GetN(); ++v)
-    {
-        if (m_routing[v])
-        {
-            m_routing[v]->SetRoutes(hosts, std::move(hops[v]), std::move(gateways[v]));
-        }
     }
 }
 
@@ -470,7 +383,7 @@ FabricHelper::AssignIpv4Addresses(Ipv4AddressHelper address)
         m_switchQueueDisc->Install(GetSwitchDevices());
     }
     ConnectSwitchPorts();
-    PopulateFabricRoutes();
+    m_fabric->PopulateRoutes();
 }
 
 void
@@ -564,6 +477,152 @@ FabricHelper::LocalDevices(const NetDeviceContainer& devices)
         }
     }
     return local;
+}
+
+std::string
+FabricHelper::GetNodeName(Ptr<Node> node) const
+{
+    for (uint32_t i = 0; i < m_hosts.GetN(); ++i)
+    {
+        if (m_hosts.Get(i) == node)
+        {
+            return "host" + std::to_string(i);
+        }
+    }
+    for (uint32_t i = 0; i < m_switches.GetN(); ++i)
+    {
+        if (m_switches.Get(i) != node)
+        {
+            continue;
+        }
+        if (m_topology == "star")
+        {
+            return "switch";
+        }
+        if (m_topology == "leaf-spine")
+        {
+            const uint32_t leaves = m_switches.GetN() - m_spines;
+            return i < leaves ? "leaf" + std::to_string(i) : "spine" + std::to_string(i - leaves);
+        }
+        const uint32_t perLayer = m_builtK * m_builtK / 2; // edges, and aggregations
+        if (i < perLayer)
+        {
+            return "edge" + std::to_string(i);
+        }
+        return i < 2 * perLayer ? "agg" + std::to_string(i - perLayer)
+                                : "core" + std::to_string(i - 2 * perLayer);
+    }
+    return "";
+}
+
+Ptr<Node>
+FabricHelper::FindNode(const std::string& name) const
+{
+    NodeContainer nodes(m_hosts, m_switches);
+    for (uint32_t i = 0; i < nodes.GetN(); ++i)
+    {
+        if (GetNodeName(nodes.Get(i)) == name)
+        {
+            return nodes.Get(i);
+        }
+    }
+    return nullptr;
+}
+
+void
+FabricHelper::SetFailureDetectionDelay(Time delay)
+{
+    m_fabric->SetAttribute("DetectionDelay", TimeValue(delay));
+}
+
+void
+FabricHelper::ScheduleLinkFailure(Ptr<Node> a, Ptr<Node> b, Time down, Time up)
+{
+    const int64_t link = m_fabric->FindLink(a, b);
+    NS_ABORT_MSG_IF(link < 0, "FabricHelper: no link between " << GetNodeName(a) << " and "
+                                                               << GetNodeName(b));
+    m_fabric->ScheduleLinkFailure(uint32_t(link), down, up);
+}
+
+void
+FabricHelper::ScheduleSwitchFailure(Ptr<Node> node, Time down, Time up)
+{
+    const std::vector<uint32_t> links = m_fabric->GetLinksOf(node);
+    NS_ABORT_MSG_IF(links.empty(), "FabricHelper: node " << node->GetId() << " has no links");
+    for (uint32_t link : links)
+    {
+        m_fabric->ScheduleLinkFailure(link, down, up);
+    }
+}
+
+std::string
+FabricHelper::ScheduleFailures(const std::string& spec)
+{
+    const std::string usage = "expected link:NODE-NODE:DOWN[:UP] or switch:NAME:DOWN[:UP], "
+                              "separated by ',' (nodes such as host0, switch, leaf0, spine1, "
+                              "edge0, agg0, core0; times such as 20ms)";
+    struct Failure
+    {
+        Ptr<Node> a;
+        Ptr<Node> b; // null: a switch failure of a
+        Time down;
+        Time up;
+    };
+    std::vector<Failure> failures;
+    if (spec.empty())
+    {
+        return "";
+    }
+    for (const std::string& item : dlspec::Split(spec, ','))
+    {
+        const std::vector<std::string> f = dlspec::Split(item);
+        const std::string bad = "--fail '" + item + "': ";
+        if ((f[0] != "link" && f[0] != "switch") || f.size() < 3 || f.size() > 4)
+        {
+            return bad + usage;
+        }
+        Failure x;
+        if (!dlspec::ParseTime(f[2], &x.down) || (f.size() == 4 && !dlspec::ParseTime(f[3], &x.up)))
+        {
+            return bad + "times must be ns-3 times of at least 0 (such as 20ms)";
+        }
+        if (f.size() == 4 && x.up <= x.down)
+        {
+            return bad + "it must come back (" + f[3] + ") after it goes down (" + f[2] + ")";
+        }
+        const std::vector<std::string> ends = dlspec::Split(f[1], '-');
+        if ((f[0] == "link") != (ends.size() == 2))
+        {
+            return bad + usage;
+        }
+        x.a = FindNode(ends[0]);
+        x.b = ends.size() == 2 ? FindNode(ends[1]) : nullptr;
+        if (!x.a || (ends.size() == 2 && !x.b))
+        {
+            return bad + "no node '" + (x.a ? ends[1] : ends[0]) + "' in this " + m_topology;
+        }
+        if (f[0] == "link" && m_fabric->FindLink(x.a, x.b) < 0)
+        {
+            return bad + "no link between " + ends[0] + " and " + ends[1];
+        }
+        if (f[0] == "switch" && GetNodeName(x.a).rfind("host", 0) == 0)
+        {
+            return bad + ends[0] + " is a host, not a switch";
+        }
+        failures.push_back(x);
+    }
+    for (const Failure& x : failures) // all or nothing
+    {
+        if (x.b)
+        {
+            ScheduleLinkFailure(x.a, x.b, x.down, x.up);
+        }
+        else
+        {
+            ScheduleSwitchFailure(x.a, x.down, x.up);
+        }
+    }
+    return "";
 }
 
 } // namespace ns3

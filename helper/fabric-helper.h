@@ -6,6 +6,7 @@
 
 #include "ns3/data-rate.h"
 #include "ns3/fabric-routing.h"
+#include "ns3/fabric-topology.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/net-device-container.h"
@@ -204,6 +205,46 @@ class FabricHelper
      */
     void EnableAscii(const std::string& fileName, bool allDevices = false);
 
+    /**
+     * \return the fabric's links and routes (what link failures act on); its attribute
+     *         DetectionDelay, traces LinkState and Reroute
+     */
+    Ptr<FabricTopology> GetFabricTopology() const
+    {
+        return m_fabric;
+    }
+
+    /**
+     * \return the name of a fabric node: host<i>; the star's "switch"; leaf<i> and spine<i>;
+     *         edge<i>, agg<i> and core<i> of a fat-tree (numbered from 0 in each layer);
+     *         empty if \p node is not in the fabric
+     */
+    std::string GetNodeName(Ptr<Node> node) const;
+    /** \return the fabric node called \p name (GetNodeName), or null */
+    Ptr<Node> FindNode(const std::string& name) const;
+
+    /**
+     * How long after a link fails or returns the fabric's routing reacts (the FabricTopology's
+     * DetectionDelay, 10 ms by default).
+     */
+    void SetFailureDetectionDelay(Time delay);
+    /**
+     * The link between \p a and \p b fails at simulated time \p down and, if \p up is later,
+     * returns at \p up (FabricTopology: what a failure does). Aborts if there is no such link.
+     * Call after Create.
+     */
+    void ScheduleLinkFailure(Ptr<Node> a, Ptr<Node> b, Time down, Time up = Time(0));
+    /** Every link of switch \p node fails at \p down and returns at \p up (if later). */
+    void ScheduleSwitchFailure(Ptr<Node> node, Time down, Time up = Time(0));
+    /**
+     * Schedule failures written as text (dl-train's --fail): items separated by ',', each
+     * link:NODE-NODE:DOWN[:UP] or switch:NAME:DOWN[:UP], with node names as GetNodeName
+     * writes them and ns-3 times (link:leaf0-spine1:20ms:50ms). All or nothing: nothing is
+     * scheduled if any item is wrong.
+     * \return why \p spec is wrong (one line), or empty once scheduled
+     */
+    std::string ScheduleFailures(const std::string& spec);
+
   private:
     /// Point every switch port's receive callback at the switch's IPv4 (see the class notes).
     void ConnectSwitchPorts();
@@ -227,8 +268,6 @@ class FabricHelper
     void BuildLeafSpine(uint32_t n);
     /// Links of the fat-tree.
     void BuildFatTree(uint32_t n);
-    /// Fill every node's FabricRouting from the fabric's links and addresses.
-    void PopulateFabricRoutes();
 
     std::string m_topology{"star"};    //!< star | leaf-spine | fat-tree
     uint32_t m_hostsPerLeaf{4};        //!< leaf-spine: hosts per leaf
@@ -240,9 +279,11 @@ class FabricHelper
     uint32_t m_mtu{1500};              //!< IP MTU
     uint32_t m_maxHops{2};             //!< links on the longest host-to-host path
     uint32_t m_ranks{1};               //!< processes the fabric is split over
+    uint32_t m_builtK{0};              //!< fat-tree: the arity built
     PointToPointHelper m_p2p;          //!< builds the links (and traces them)
 
     std::vector<Ptr<FabricRouting>> m_routing; //!< per node (hosts, then switches)
+    Ptr<FabricTopology> m_fabric;              //!< links, routes, failures
     ObjectFactory m_routingFactory;            //!< FabricRouting with the user's attributes
     NodeContainer m_hosts;                     //!< host nodes
     NodeContainer m_switches;                  //!< switch nodes

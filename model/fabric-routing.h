@@ -67,6 +67,12 @@ class FabricRouting : public Ipv4RoutingProtocol
      */
     int64_t AssignStreams(int64_t stream);
 
+    /** \return per host index, the interfaces on the paths to it (as last set) */
+    const std::vector<std::vector<uint32_t>>& GetNextHopTable() const
+    {
+        return m_nextHops;
+    }
+
     /** \return the interfaces to \p destination, empty if it is not a routed fabric host */
     const std::vector<uint32_t>& GetNextHops(Ipv4Address destination) const;
 

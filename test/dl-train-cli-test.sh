@@ -143,6 +143,13 @@ for t in 1 3; do
 done
 check "--straggler=pareto: slower in simulated time" "awk -F, 'NR == FNR && FNR > 1 {a = \$7} NR != FNR && FNR > 1 {b = \$7} END {exit !(b > a)}' $tmp/a.csv $tmp/pareto-1.csv"
 check "--straggler=pareto: 1 and 3 threads, same results" "[ -s $tmp/pareto-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/pareto-1.csv) <(cut -d, -f1-15,17- $tmp/pareto-3.csv)"
+# A host's only link down for 10 ms: its units are lost (counted as drops), the same on 1 and 3
+# threads.
+for t in 1 3; do
+    "$bin" "${common[@]}" --fail=link:host1-switch:10ms:20ms --threads=$t --output="$tmp/fail-$t.csv" >/dev/null 2>&1
+done
+check "--fail: more packets dropped than without it" "awk -F, 'NR == FNR {a = \$15} NR != FNR {b = \$15} END {exit !(b > a + 50)}' $tmp/a.csv $tmp/fail-1.csv"
+check "--fail: 1 and 3 threads, same results" "[ -s $tmp/fail-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/fail-1.csv) <(cut -d, -f1-15,17- $tmp/fail-3.csv)"
 
 bad() {
     local name="$1" pattern="$2"; shift 2
@@ -159,6 +166,13 @@ bad "unknown straggler" "expected none, exponential" --straggler=weibull:2ms
 bad "no slow workers" "expected none, exponential" --straggler=slow:0:5ms
 bad "Pareto cap at its minimum" "expected none, exponential" --straggler=pareto:1ms:1.5:1ms
 bad "NaN straggler shape" "expected none, exponential" --straggler=lognormal:2ms:nan
+bad "failure at a negative time" "times must be ns-3 times of at least 0" --fail=link:host0-switch:-1ms
+bad "failure of a node that does not exist" "no node .spine0. in this star" --fail=link:host0-spine0:1ms
+bad "failure of a link that does not exist" "no link between host0 and host1" --fail=link:host0-host1:1ms
+bad "return before the failure" "it must come back (2ms) after it goes down (5ms)" --fail=switch:switch:5ms:2ms
+bad "a host failed as a switch" "host3 is a host, not a switch" --fail=switch:host3:1ms
+bad "unknown failure" "expected link:NODE-NODE:DOWN" --fail=router:switch:1ms
+bad "negative detection delay" "failDetection must not be negative" --failDetection=-1ms --fail=switch:switch:1ms
 bad "unknown algorithm" "unknown or unavailable --algorithm: unknown algorithm .sgd. (expected rps, allreduce" --algorithm=sgd
 bad "a TypeId that is no algorithm" "unknown algorithm .ns3::Node." --algorithm=ns3::Node
 bad "unknown model" "unknown model" --model=resnet
