@@ -16,6 +16,7 @@
 #include "ns3/loopback-net-device.h"
 #include "ns3/pointer.h"
 #include "ns3/rank-exchange.h"
+#include "ns3/simulator.h"
 #include "ns3/stream-sync.h"
 #include "ns3/string.h"
 #include "ns3/sync-algorithm-names.h"
@@ -227,6 +228,151 @@ DistributedLearningHelper::SetStragglers(const std::string& spec)
                + "': expected none, exponential:MEAN, pareto:MIN:SHAPE[:CAP], "
                  "lognormal:MEDIAN:SIGMA or slow:K:DELAY (times such as 2ms)";
     }
+    return "";
+}
+
+std::string
+DistributedLearningHelper::PlanCrash(Crash& c, const std::vector<Crash>& plan) const
+{
+    const std::string what = "a crash of worker " + std::to_string(c.worker);
+    const uint32_t n = uint32_t(m_workers.size());
+    if (n == 0)
+    {
+        return what + ": schedule crashes after Install";
+    }
+    if (c.worker >= n)
+    {
+        return what + ": there are " + std::to_string(n) + " workers (0 to " + std::to_string(n - 1)
+               + ")";
+    }
+    if (c.down < Simulator::Now())
+    {
+        return what + ": its time is in the past";
+    }
+    if (!c.up.IsZero() && c.up <= c.down)
+    {
+        return what + ": it must restart (UP) after it crashes (DOWN)";
+    }
+    const auto isDown = [&plan](uint32_t w, Time t) {
+        for (const Crash& p : plan)
+        {
+            if (p.worker == w && p.down <= t && (p.up.IsZero() || t < p.up))
+            {
+                return true;
+            }
+        }
+        return false;
+    };
+    for (const Crash& p : plan)
+    {
+        const bool overlap = (c.up.IsZero() || p.down < c.up) && (p.up.IsZero() || c.down < p.up);
+        if (p.worker == c.worker && overlap)
+        {
+            return what + ": it is already down then";
+        }
+        if (p.donor == c.worker && !p.up.IsZero() && c.down <= p.up
+            && (c.up.IsZero() || p.up < c.up))
+        {
+            return what + ": it sends worker " + std::to_string(p.worker) + " a model copy then";
+        }
+    }
+    if (c.up.IsZero())
+    {
+        return "";
+    }
+    for (const Ptr<LearningWorker>& w : m_workers)
+    {
+        if (w && !w->GetSync()->CanResume())
+        {
+            return what + ": " + m_algorithm
+                   + " cannot take a crashed worker back (its TCP connections to it are broken"
+                     " for good): crash it without a restart";
+        }
+    }
+    for (uint32_t k = 1; k < n; ++k)
+    {
+        c.donor = (c.worker + k) % n;
+        if (!isDown(c.donor, c.up))
+        {
+            return "";
+        }
+    }
+    return what + ": no worker is up to send it a model copy at its restart";
+}
+
+void
+DistributedLearningHelper::ScheduleChecked(const Crash& c)
+{
+    const Ptr<LearningWorker> w = m_workers[c.worker];
+    const Time now = Simulator::Now();
+    if (w)
+    {
+        Simulator::ScheduleWithContext(w->GetNode()->GetId(), c.down - now, &LearningWorker::Crash,
+                                       w);
+    }
+    if (c.up.IsZero())
+    {
+        return;
+    }
+    if (w)
+    {
+        Simulator::ScheduleWithContext(w->GetNode()->GetId(), c.up - now,
+                                       &LearningWorker::BeginRejoin, w, c.donor);
+    }
+    if (const Ptr<LearningWorker> d = m_workers[c.donor])
+    {
+        Simulator::ScheduleWithContext(d->GetNode()->GetId(), c.up - now,
+                                       &LearningWorker::ServeRejoin, d, c.worker);
+    }
+}
+
+std::string
+DistributedLearningHelper::ScheduleCrash(uint32_t worker, Time down, Time up)
+{
+    Crash c{worker, down, up, worker};
+    const std::string error = PlanCrash(c, m_crashes);
+    if (error.empty())
+    {
+        m_crashes.push_back(c);
+        ScheduleChecked(c);
+    }
+    return error;
+}
+
+std::string
+DistributedLearningHelper::ScheduleCrashes(const std::string& spec)
+{
+    std::vector<Crash> plan = m_crashes;
+    const size_t first = plan.size();
+    for (const std::string& item : dlspec::Split(spec, ','))
+    {
+        if (item.empty())
+        {
+            continue;
+        }
+        const std::vector<std::string> f = dlspec::Split(item);
+        Crash c{0, Time(0), Time(0), 0};
+        if (f.size() < 2 || f.size() > 3 || !dlspec::ParseIndex(f[0], &c.worker)
+            || !dlspec::ParseTime(f[1], &c.down)
+            || (f.size() == 3 && (!dlspec::ParseTime(f[2], &c.up) || !c.up.IsStrictlyPositive())))
+        {
+            return "--crash '" + item
+                   + "': expected WORKER:DOWN[:UP] (a worker index, times of at least 0 such as "
+                     "20ms; UP after DOWN)";
+        }
+        c.donor = c.worker;
+        const std::string error = PlanCrash(c, plan);
+        if (!error.empty())
+        {
+            return "--crash '" + item + "': " + error;
+        }
+        plan.push_back(c);
+    }
+    for (size_t i = first; i < plan.size(); ++i)
+    {
+        ScheduleChecked(plan[i]);
+    }
+    m_crashes = plan;
     return "";
 }
 

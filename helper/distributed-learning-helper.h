@@ -153,6 +153,24 @@ class DistributedLearningHelper
      * \return the number of stream indices reserved (one per worker)
      */
     int64_t AssignStreams(int64_t stream);
+    /**
+     * Worker \p worker crashes at \p down (LearningWorker::Crash: its node goes silent) and,
+     * if \p up is positive, restarts then: it fetches a model copy over TCP from the next
+     * worker after it (cyclically) that is up at that time, and goes on from that worker's
+     * round. Call after Install, on every rank with the same arguments. A worker may crash
+     * again after it restarted.
+     * \param worker the worker's index
+     * \param down when it crashes (simulated time, not in the past)
+     * \param up when it restarts (0: never)
+     * \return an error naming what is wrong (nothing is scheduled then), or empty
+     */
+    std::string ScheduleCrash(uint32_t worker, Time down, Time up = Time(0));
+    /**
+     * Crashes from dl-train's --crash: comma-separated WORKER:DOWN[:UP] (times such as 20ms;
+     * a bare number is seconds). All or nothing.
+     * \return an error naming what is wrong, or empty if every crash was scheduled
+     */
+    std::string ScheduleCrashes(const std::string& spec);
     /** Set an attribute of every BlockTransport (UDP) created. */
     void SetTransportAttribute(const std::string& name, const AttributeValue& value);
     /** Set an attribute of every StreamTransport (TCP) created (e.g. "DelAckTimeout"). */
@@ -225,8 +243,21 @@ class DistributedLearningHelper
     bool m_jitter{false};                //!< stragglers set
     uint32_t m_jitterWorkers{0};         //!< how many straggle, from worker 0 (0: all)
 
-    Ptr<TrainingJob> m_job;                                //!< the installed job
-    std::vector<Ptr<LearningWorker>> m_workers;            //!< installed workers
+    Ptr<TrainingJob> m_job;                     //!< the installed job
+    std::vector<Ptr<LearningWorker>> m_workers; //!< installed workers
+    /** A scheduled crash. */
+    struct Crash
+    {
+        uint32_t worker; //!< who crashes
+        Time down;       //!< when
+        Time up;         //!< when it restarts (0: never)
+        uint32_t donor;  //!< who sends it a model copy then
+    };
+    std::vector<Crash> m_crashes; //!< every crash scheduled
+    /// Check \p c against the crashes in \p plan and pick its donor. \return an error, or empty
+    std::string PlanCrash(Crash& c, const std::vector<Crash>& plan) const;
+    /// Schedule the events of a checked crash.
+    void ScheduleChecked(const Crash& c);
     NetDeviceContainer m_endpointDevices;                  //!< their NICs (and the server's)
     Ptr<ParameterServer> m_server;                         //!< the parameter server, if any
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< cut of the vector

@@ -251,6 +251,34 @@ BlockExchangeSync::StartExchange(uint32_t round, DoneCallback done)
 }
 
 void
+BlockExchangeSync::Suspend()
+{
+    NS_LOG_FUNCTION(this << m_round);
+    m_deadline.Cancel();
+    m_done = DoneCallback();
+    m_phase = -1;
+}
+
+bool
+BlockExchangeSync::CanResume() const
+{
+    return true;
+}
+
+void
+BlockExchangeSync::Resume(uint32_t round)
+{
+    NS_LOG_FUNCTION(this << round);
+    // What arrived before the crash belongs to rounds that are over. The peers' send-order
+    // keys stay: theirs only grow, and the rounds from here on are later.
+    ResetSlot(0);
+    ResetSlot(1);
+    m_ahead.clear();
+    m_aheadData.clear();
+    m_round = round;
+}
+
+void
 BlockExchangeSync::BeginPhase(uint32_t phase)
 {
     NS_LOG_FUNCTION(this << phase);

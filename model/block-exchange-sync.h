@@ -46,6 +46,9 @@ class BlockExchangeSync : public SyncAlgorithm
     void Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Replica* replica,
                std::shared_ptr<const dl::BlockPartition> partition) override;
     void StartExchange(uint32_t round, DoneCallback done) override;
+    void Suspend() override;
+    bool CanResume() const override;
+    void Resume(uint32_t round) override;
 
     /** \return the phase idle timeout in use */
     Time GetPhaseTimeout() const

@@ -103,6 +103,27 @@ JobDropCounter::WatchDevices(const NetDeviceContainer& devices)
     }
 }
 
+void
+JobDropCounter::WatchIpv4(Ptr<Node> node)
+{
+    NS_LOG_FUNCTION(this << node->GetId());
+    Ptr<Ipv4L3Protocol> ip = node->GetObject<Ipv4L3Protocol>();
+    if (ip && m_ipv4Nodes.insert(node->GetId()).second)
+    {
+        ip->TraceConnectWithoutContext("Drop", MakeCallback(&JobDropCounter::OnIpv4Drop, this));
+    }
+}
+
+void
+JobDropCounter::OnIpv4Drop(const Ipv4Header&, Ptr<const Packet> packet,
+                           Ipv4L3Protocol::DropReason reason, Ptr<Ipv4>, uint32_t)
+{
+    if (reason == Ipv4L3Protocol::DROP_INTERFACE_DOWN && JobTag::IsFromJob(packet, m_job))
+    {
+        Count(packet, INTERFACE_DOWN);
+    }
+}
+
 bool
 JobDropCounter::AddressedTo(Ptr<const Packet> packet, const Receiver& receiver)
 {

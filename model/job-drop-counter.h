@@ -4,6 +4,7 @@
 #ifndef JOB_DROP_COUNTER_H
 #define JOB_DROP_COUNTER_H
 
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/net-device-container.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
@@ -43,6 +44,7 @@ class JobDropCounter : public Object
         DEVICE_QUEUE = 1,    //!< the sending device's full queue
         QUEUE_DISC = 2,      //!< a root queue disc
         TRAFFIC_CONTROL = 3, //!< the traffic-control layer (device queue stopped, no queue disc)
+        INTERFACE_DOWN = 4,  //!< the IPv4 layer of a node whose interface is down (a crash)
     };
 
     /**
@@ -72,6 +74,12 @@ class JobDropCounter : public Object
      */
     void WatchDevices(const NetDeviceContainer& devices);
 
+    /**
+     * Count the job's packets that reach \p node's IPv4 layer on an interface that is down (a
+     * crashed worker's). Each node once.
+     */
+    void WatchIpv4(Ptr<Node> node);
+
     /** \return the job's packets dropped so far */
     uint64_t GetDropped() const
     {
@@ -96,6 +104,8 @@ class JobDropCounter : public Object
     void OnQueueDrop(Ptr<const Packet> packet);
     void OnQueueDiscDrop(Ptr<const QueueDiscItem> item);
     void OnTrafficControlDrop(Ptr<const Packet> packet);
+    void OnIpv4Drop(const Ipv4Header& header, Ptr<const Packet> packet,
+                    Ipv4L3Protocol::DropReason reason, Ptr<Ipv4> ipv4, uint32_t interface);
     /// Count \p packet if it is the job's.
     void Count(Ptr<const Packet> packet, Where where);
     /** A watched device. */
@@ -114,6 +124,7 @@ class JobDropCounter : public Object
     std::vector<Receiver> m_receivers;                    //!< watched devices, by trace context
     std::set<Ptr<NetDevice>> m_watched;                   //!< the same, for look-up
     std::set<uint32_t> m_nodes;                           //!< nodes whose TC layer is watched
+    std::set<uint32_t> m_ipv4Nodes;                       //!< nodes whose IPv4 layer is watched
     TracedCallback<Ptr<const Packet>, Where> m_dropTrace; //!< a counted drop
 };
 

@@ -124,6 +124,10 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
         }
         ++m_localWorkers;
         w->TraceConnectWithoutContext("RoundEnd", MakeCallback(&RoundMonitor::OnRoundEnd, this));
+        // A crashed worker's IPv4 layer drops what reaches it.
+        m_drops->WatchIpv4(w->GetNode());
+        w->TraceConnectWithoutContext("Crash", MakeCallback(&RoundMonitor::OnCrash, this));
+        w->TraceConnectWithoutContext("Rejoin", MakeCallback(&RoundMonitor::OnRejoin, this));
         w->GetSync()->TraceConnectWithoutContext("PhaseEnd",
                                                  MakeCallback(&RoundMonitor::OnPhaseEnd, this));
         // The context says which worker could not send.
@@ -197,8 +201,27 @@ RoundMonitor::OnDeadline()
     {
         Fail("round " + std::to_string(m_localRoundsCompleted + 1)
              + " did not finish by simulated time " + std::to_string(Simulator::Now().GetSeconds())
-             + " s (Deadline)");
+             + " s (Deadline)" + Stalled());
     }
+}
+
+std::string
+RoundMonitor::Stalled() const
+{
+    std::string down;
+    for (const Absence& a : m_absences)
+    {
+        if (a.until == UINT32_MAX)
+        {
+            char line[160];
+            std::snprintf(
+                line, sizeof(line),
+                "; stalled: worker %u crashed at %.6g s and is still down, %s waits for it",
+                a.worker, a.crashTime, m_algorithm.c_str());
+            down += line;
+        }
+    }
+    return down;
 }
 
 void
@@ -260,9 +283,14 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
                 + std::to_string(loss) + " in round " + std::to_string(round));
         return;
     }
+    if (round < m_localRoundsCompleted)
+    {
+        return; // a rejoined worker's round the others completed while it was down
+    }
     RoundRecord& record = m_rounds[round];
     record.ends.resize(m_workers.size());
     WorkerEnd& end = record.ends[worker];
+    end.ended = true;
     end.loss = loss;
     end.endTime = Simulator::Now().GetTimeStep();
     if (IsEvalRound(round))
@@ -270,12 +298,58 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
         const Ptr<LearningWorker>& w = m_workers[worker];
         end.params = w->GetReplica().Params().ToHost();
         end.compute = w->GetComputeTime().GetSeconds();
-        end.sent = w->GetSync()->GetPacketsSent();
+        end.sent = w->GetPacketsSent();
         end.late = w->GetSync()->GetLateOrEarlyPackets();
     }
-    // A worker ends its rounds in order, so this rank's rounds complete in order too.
-    if (++record.localDone == m_localWorkers)
+    ++record.localDone;
+    ShipCompleteRounds();
+}
+
+void
+RoundMonitor::OnCrash(uint32_t worker, uint32_t round)
+{
+    m_absences.push_back({worker, round, UINT32_MAX, Simulator::Now().GetSeconds()});
+    ShipCompleteRounds(); // the rounds that waited for it only
+}
+
+void
+RoundMonitor::OnRejoin(uint32_t worker, uint32_t round)
+{
+    for (Absence& a : m_absences)
     {
+        if (a.worker == worker && a.until == UINT32_MAX)
+        {
+            a.until = std::max(round, a.from);
+        }
+    }
+}
+
+uint32_t
+RoundMonitor::AbsentIn(uint32_t round) const
+{
+    uint32_t absent = 0;
+    for (const Absence& a : m_absences)
+    {
+        absent += a.from <= round && round < a.until;
+    }
+    return absent;
+}
+
+void
+RoundMonitor::ShipCompleteRounds()
+{
+    // A worker ends its rounds in order, so this rank's rounds complete in order too; a round
+    // waits for every worker that is not down for all of it. One that only ended rounds its
+    // peers had all missed cannot complete: some worker must have ended it.
+    while (m_incomplete.empty() && m_divergence.empty())
+    {
+        const uint32_t round = m_localRoundsCompleted;
+        auto it = m_rounds.find(round);
+        if (it == m_rounds.end() || it->second.localDone == 0
+            || it->second.localDone + AbsentIn(round) < m_localWorkers)
+        {
+            return;
+        }
         ShipRound(round);
     }
 }
@@ -297,6 +371,10 @@ RoundMonitor::NothingReceived() const
 void
 RoundMonitor::OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived, bool)
 {
+    if (round < m_localRoundsCompleted)
+    {
+        return; // a rejoined worker's round the others completed while it was down
+    }
     RoundRecord& record = m_rounds[round];
     record.unitsExpected += expected;
     record.unitsArrived += arrived;
@@ -329,10 +407,10 @@ RoundMonitor::ShipRound(uint32_t round)
         w.Put<uint32_t>(round);
         w.Put<uint64_t>(it->second.unitsExpected);
         w.Put<uint64_t>(it->second.unitsArrived);
-        w.Put<uint32_t>(m_localWorkers);
+        w.Put<uint32_t>(it->second.localDone);
         for (uint32_t i = 0; i < m_workers.size(); ++i)
         {
-            if (!m_workers[i])
+            if (!m_workers[i] || !it->second.ends[i].ended)
             {
                 continue;
             }
@@ -370,6 +448,7 @@ RoundMonitor::MergePart(uint32_t from, std::vector<uint8_t> bytes)
         NS_ABORT_MSG_IF(i >= record.ends.size(),
                         "RoundMonitor: worker " << i << " from rank " << from);
         WorkerEnd& e = record.ends[i];
+        e.ended = true;
         e.loss = r.Get<double>();
         e.endTime = r.Get<int64_t>();
         e.compute = r.Get<double>();
@@ -400,9 +479,9 @@ RoundMonitor::CompleteRounds()
         // In worker order, not in the order the ends happened: the same sums on any ranks.
         for (const WorkerEnd& e : record.ends)
         {
-            m_lossSum += e.loss;
+            m_lossSum += e.ended ? e.loss : 0.0;
+            m_lossCount += e.ended;
         }
-        m_lossCount += record.ends.size();
         m_unitsExpected += record.unitsExpected;
         m_unitsArrived += record.unitsArrived;
         if (IsEvalRound(round))
@@ -450,10 +529,25 @@ void
 RoundMonitor::Finish()
 {
     NS_LOG_FUNCTION(this);
-    if (!RankExchange::IsDistributed() || !m_job)
+    if (!m_job)
     {
         return;
     }
+    if (RankExchange::IsDistributed())
+    {
+        GatherRanks();
+    }
+    // Events ran out (or the user's Stop came) before the last round: say so, never as complete.
+    if (m_incomplete.empty() && m_divergence.empty() && m_roundsCompleted < m_job->GetTotalRounds())
+    {
+        m_incomplete = "the simulation ended after " + std::to_string(m_roundsCompleted) + " of "
+                       + std::to_string(m_job->GetTotalRounds()) + " rounds" + Stalled();
+    }
+}
+
+void
+RoundMonitor::GatherRanks()
+{
     m_pollEvent.Cancel();
     const uint32_t ranks = RankExchange::GetSize();
     const uint32_t self = RankExchange::GetRank();
@@ -568,6 +662,10 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
     Row r{};
     for (const WorkerEnd& e : record.ends)
     {
+        if (!e.ended)
+        {
+            continue; // down: no replica to evaluate
+        }
         replicas.push_back(e.params.data());
         endTime = std::max(endTime, e.endTime);
         computeSum += e.compute;
@@ -583,6 +681,7 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
         return;
     }
     r.round = round + 1;
+    r.liveWorkers = uint32_t(replicas.size());
     r.epoch = double(round + 1) / m_job->GetRoundsPerEpoch();
     r.simTime = Time(endTime).GetSeconds();
     r.simCompute = computeSum / double(replicas.size());
@@ -679,7 +778,7 @@ RoundMonitor::CsvHeader()
     return "algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,"
            "test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,"
            "packets_dropped,wall_time_s,packets_late,global_train_loss,replica_train_loss,"
-           "sim_compute_s,sim_comm_s,replicas_evaluated,replica_test_accuracy_se";
+           "sim_compute_s,sim_comm_s,replicas_evaluated,replica_test_accuracy_se,live_workers";
 }
 
 std::string
@@ -689,13 +788,13 @@ RoundMonitor::CsvLine(const Row& r) const
     std::snprintf(
         buf, sizeof(buf),
         "%s,%zu,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f,%llu,"
-        "%.9g,%.9g,%.9g,%.9g,%u,%.9g",
+        "%.9g,%.9g,%.9g,%.9g,%u,%.9g,%u",
         m_algorithm.c_str(), m_workers.size(), m_lossRate, static_cast<unsigned long long>(m_seed),
         r.epoch, r.round, r.simTime, r.trainLoss, r.testLoss, r.testAccuracy, r.replicaTestAccuracy,
         r.consensusDistance, r.arrivalRate, static_cast<unsigned long long>(r.packetsSent),
         static_cast<unsigned long long>(r.packetsDropped), r.wallTime,
         static_cast<unsigned long long>(r.packetsLate), r.globalTrainLoss, r.replicaTrainLoss,
-        r.simCompute, r.simComm, r.replicasEvaluated, r.replicaTestAccuracySe);
+        r.simCompute, r.simComm, r.replicasEvaluated, r.replicaTestAccuracySe, r.liveWorkers);
     return buf;
 }
 

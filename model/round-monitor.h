@@ -57,6 +57,7 @@ class RoundMonitor : public Object
         double replicaTestAccuracy;   //!< mean over replicas of their own test accuracy
         uint32_t replicasEvaluated;   //!< replicas that mean is over (ReplicaSample)
         double replicaTestAccuracySe; //!< its standard error (0 when every replica counts)
+        uint32_t liveWorkers;         //!< workers that ended the round (the others were down)
         double consensusDistance;     //!< mean_i ||x_i - mean(x)||^2
         double arrivalRate;           //!< units arrived / expected in those rounds' phases
         uint64_t packetsSent;    //!< model-block packets the workers sent up to their round end
@@ -126,7 +127,8 @@ class RoundMonitor : public Object
         return m_drops->GetDropped() + m_droppedElsewhere;
     }
 
-    /** \return why the run stopped before its last round (the Deadline), empty if it did not */
+    /** \return why the run stopped before its last round (the Deadline, or events that ran out
+     *  before it: after Finish), empty if it did not */
     const std::string& GetIncomplete() const
     {
         return m_incomplete;
@@ -155,8 +157,9 @@ class RoundMonitor : public Object
      * Complete the table once Simulator::Run has returned: in a run over several ranks
      * (RankExchange), a collective call on every rank: rank 0 gathers the rounds it has not yet
      * received, the packets dropped on every rank, and every rank learns the outcome
-     * (HasDiverged, GetIncomplete, GetRoundsCompleted). Only rank 0 has rows. In a sequential
-     * run it changes nothing; calling it is harmless.
+     * (HasDiverged, GetIncomplete, GetRoundsCompleted). Only rank 0 has rows. In any run, a
+     * job that did not complete its last round (the events ran out, e.g. a crashed worker's
+     * collective stalled, or a Stop came first) is reported by GetIncomplete.
      */
     void Finish();
 
@@ -172,6 +175,7 @@ class RoundMonitor : public Object
         double compute{0.0};    //!< its simulated compute seconds so far (evaluation rounds)
         uint64_t sent{0};       //!< model-block packets it had sent (evaluation rounds)
         uint64_t late{0};       //!< packets it had received late or early (evaluation rounds)
+        bool ended{false};      //!< it ended the round (else it was down)
         dl::FloatBuffer params; //!< its replica (evaluation rounds)
     };
 
@@ -186,6 +190,12 @@ class RoundMonitor : public Object
     };
 
     void OnRoundEnd(uint32_t worker, uint32_t round, double loss);
+    void OnCrash(uint32_t worker, uint32_t round);
+    void OnRejoin(uint32_t worker, uint32_t round);
+    /// \return this rank's workers that are down for all of \p round
+    uint32_t AbsentIn(uint32_t round) const;
+    /// Hand on, in order, every round each of this rank's workers has ended or missed.
+    void ShipCompleteRounds();
     /// A worker (the trace context) could not send: fatal before the first round has ended.
     void OnSendError(std::string worker, uint32_t peer, Socket::SocketErrno error);
     /// \return true if no packet reached any of this rank's workers' block transports
@@ -219,6 +229,10 @@ class RoundMonitor : public Object
     /// Schedule the deadline check (at the simulation's start: Deadline may be set late).
     void ArmDeadline();
     void OnDeadline();
+    /// \return "; stalled: worker W crashed at T s and is still down, ..." per worker down
+    std::string Stalled() const;
+    /// Finish's collective part over ranks.
+    void GatherRanks();
 
     uint32_t m_evalEvery;                       //!< rounds between rows (0: once per epoch)
     uint32_t m_replicaSample;                   //!< replicas a row evaluates (0: all)
@@ -249,8 +263,18 @@ class RoundMonitor : public Object
     std::vector<int64_t> m_rowTimes; //!< each row's end time (time steps)
     uint32_t m_roundsCompleted{0};   //!< rounds ended by every worker
     std::vector<Row> m_rows;         //!< the table
-    std::string m_divergence;        //!< why the run diverged, if it did
-    RankOutcome m_outcome;           //!< how each rank's part of the run ended
+
+    /// A crashed worker's rounds: it misses [from, until) (until is known when it rejoins).
+    struct Absence
+    {
+        uint32_t worker;            //!< the worker
+        uint32_t from;              //!< the first round it misses
+        uint32_t until{UINT32_MAX}; //!< the round it rejoined with
+        double crashTime;           //!< when it crashed (simulated seconds)
+    };
+    std::vector<Absence> m_absences;                   //!< this rank's workers' crashes
+    std::string m_divergence;                          //!< why the run diverged, if it did
+    RankOutcome m_outcome;                             //!< how each rank's part of the run ended
     std::chrono::steady_clock::time_point m_wallStart; //!< Watch() time
 };
 

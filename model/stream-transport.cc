@@ -313,7 +313,20 @@ void
 StreamTransport::ConnectFailed(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
-    NS_FATAL_ERROR("endpoint " << m_self << ": TCP connection failed");
+    // The peer's machine crashed or its path failed for longer than TCP's SYN retries. What was
+    // queued for it is lost (none of it was sent: message boundaries stay whole); a later Send
+    // connects afresh. The algorithm waiting on it stalls, which its job's monitor reports.
+    for (auto it = m_out.begin(); it != m_out.end(); ++it)
+    {
+        if (it->second.socket == socket)
+        {
+            NS_LOG_WARN("endpoint " << m_self << ": TCP connection to endpoint " << it->first
+                                    << " failed at " << Simulator::Now().As(Time::S) << "; "
+                                    << it->second.bytes.size() << " queued bytes lost");
+            m_out.erase(it);
+            return;
+        }
+    }
 }
 
 bool

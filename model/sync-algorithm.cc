@@ -109,6 +109,23 @@ SyncAlgorithm::Stop()
 }
 
 void
+SyncAlgorithm::Suspend()
+{
+}
+
+bool
+SyncAlgorithm::CanResume() const
+{
+    return false;
+}
+
+void
+SyncAlgorithm::Resume(uint32_t)
+{
+    NS_FATAL_ERROR(GetInstanceTypeId().GetName() << " cannot take a crashed worker back");
+}
+
+void
 SyncAlgorithm::DoDispose()
 {
     if (m_compute.valid())

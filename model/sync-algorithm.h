@@ -120,6 +120,25 @@ class SyncAlgorithm : public Object
     /** Stop: close whatever the algorithm opened (the worker's round loop is over). */
     virtual void Stop();
 
+    /**
+     * The worker crashed: drop the round in progress (its timers, what it staged, its done
+     * callback). Nothing is sent or closed: the machine is gone. The base class does nothing.
+     */
+    virtual void Suspend();
+
+    /**
+     * \return true if a crashed worker can come back (Resume): the base class says no (a
+     *         reliable collective over TCP, whose connections the crash broke, stalls)
+     */
+    virtual bool CanResume() const;
+
+    /**
+     * The crashed worker is back with a replica copied from a peer: go on with \p round as if
+     * every earlier one had been exchanged here. Only if CanResume.
+     * \param round the round the worker starts with
+     */
+    virtual void Resume(uint32_t round);
+
     /** \return packets that arrived too late (phase over) or too early (round too far ahead) */
     uint64_t GetLateOrEarlyPackets() const
     {

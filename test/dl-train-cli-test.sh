@@ -15,7 +15,7 @@ common=(--dataset=synthetic --trainSubset=512 --testSubset=256 --workers=4 --epo
 check "runs" "[ \$? -eq 0 ]"
 # The rerun prints progress: a different heap history must not change a single bit.
 "$bin" "${common[@]}" --progress=true --output="$tmp/b.csv" >/dev/null 2>&1
-header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s,packets_late,global_train_loss,replica_train_loss,sim_compute_s,sim_comm_s,replicas_evaluated,replica_test_accuracy_se'
+header='algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,packets_dropped,wall_time_s,packets_late,global_train_loss,replica_train_loss,sim_compute_s,sim_comm_s,replicas_evaluated,replica_test_accuracy_se,live_workers'
 check "seed column is the seed given" "awk -F, 'NR>1 && \$4 != 5 {bad=1} END {exit bad}' $tmp/a.csv"
 check "header" "[ \"\$(head -1 $tmp/a.csv)\" = '$header' ]"
 check "one row per epoch" "[ \$(wc -l < $tmp/a.csv) -eq 3 ]"
@@ -151,6 +151,20 @@ done
 check "--fail: more packets dropped than without it" "awk -F, 'NR == FNR {a = \$15} NR != FNR {b = \$15} END {exit !(b > a + 50)}' $tmp/a.csv $tmp/fail-1.csv"
 check "--fail: 1 and 3 threads, same results" "[ -s $tmp/fail-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/fail-1.csv) <(cut -d, -f1-15,17- $tmp/fail-3.csv)"
 
+# A worker crashes at 10 ms and restarts at 25 ms with a copy of worker 3's model: the rows in
+# between evaluate 3 live workers, the last all 4; the same on 1 and 3 threads.
+for t in 1 3; do
+    "$bin" "${common[@]}" --evalEvery=1 --crash=2:10ms:25ms --threads=$t --output="$tmp/crash-$t.csv" >/dev/null 2>&1
+done
+check "--crash: 3 live workers while one is down, 4 at the end" "[ -s $tmp/crash-1.csv ] && col $tmp/crash-1.csv live_workers | grep -qx 3 && [ \"\$(col $tmp/crash-1.csv live_workers | tail -1)\" = 4 ]"
+check "--crash: 1 and 3 threads, same results" "[ -s $tmp/crash-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/crash-1.csv) <(cut -d, -f1-15,17- $tmp/crash-3.csv)"
+# A ring member that crashes for good stalls the ring: at the deadline, exit 4 and one line that
+# says who it waits for; the rows so far in the ".incomplete" file.
+"$bin" "${common[@]}" --algorithm=ring-allreduce --crash=1:10ms --output="$tmp/stall.csv" >/dev/null 2>"$tmp/stall.err"
+check "crashed ring member: exit 4" "[ \$? -eq 4 ]"
+check "crashed ring member: one line, stalled" "[ \$(wc -l < $tmp/stall.err) -eq 1 ] && grep -q 'stalled: worker 1 crashed at 0.01 s and is still down, ring-allreduce waits for it' $tmp/stall.err"
+check "crashed ring member: rows so far marked incomplete" "[ -s $tmp/stall.csv.incomplete ] && [ ! -e $tmp/stall.csv ]"
+
 bad() {
     local name="$1" pattern="$2"; shift 2
     "$bin" "${common[@]}" --output="$tmp/bad.csv" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
@@ -173,6 +187,10 @@ bad "return before the failure" "it must come back (2ms) after it goes down (5ms
 bad "a host failed as a switch" "host3 is a host, not a switch" --fail=switch:host3:1ms
 bad "unknown failure" "expected link:NODE-NODE:DOWN" --fail=router:switch:1ms
 bad "negative detection delay" "failDetection must not be negative" --failDetection=-1ms --fail=switch:switch:1ms
+bad "crash of a worker that does not exist" "there are 4 workers (0 to 3)" --crash=4:1ms
+bad "crash at a negative time" "expected WORKER:DOWN\[:UP\]" --crash=1:-1ms
+bad "restart before the crash" "it must restart (UP) after it crashes (DOWN)" --crash=1:5ms:2ms
+bad "a ring member restarted" "ring-allreduce cannot take a crashed worker back" --algorithm=ring-allreduce --crash=1:5ms:9ms
 bad "unknown algorithm" "unknown or unavailable --algorithm: unknown algorithm .sgd. (expected rps, allreduce" --algorithm=sgd
 bad "a TypeId that is no algorithm" "unknown algorithm .ns3::Node." --algorithm=ns3::Node
 bad "unknown model" "unknown model" --model=resnet

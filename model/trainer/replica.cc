@@ -94,4 +94,11 @@ Replica::LocalStep(int batchSize, float lr)
     return loss;
 }
 
+void
+Replica::Restore(const float* params)
+{
+    m_params->Write(Slice{0, uint32_t(m_params->Size())}, params);
+    m_velocity->SetZero();
+}
+
 } // namespace dl

@@ -89,6 +89,12 @@ class Replica
      */
     FlatVector& Gradient();
 
+    /**
+     * Take another replica's parameters (model state included), as a restarted worker does:
+     * the momentum restarts from zero, the minibatch stream goes on where it was.
+     * \param params ParamCount() floats, host memory
+     */
+    void Restore(const float* params);
     /** \return the number of samples in this replica's shard */
     size_t ShardSize() const
     {
