@@ -187,9 +187,11 @@ LearningWorker::Recovery()
         Ptr<BlockTransport> t = m_sync->GetTransport();
         UintegerValue udpPort;
         t->GetAttribute("Port", udpPort);
+        const uint64_t port = m_recoveryPort ? m_recoveryPort : udpPort.Get() + 2;
+        NS_ABORT_MSG_IF(port > 65535, "worker " << m_index << ": UDP port " << udpPort.Get()
+                                                << " + 2 is no port: set RecoveryPort");
         m_recovery = CreateObject<StreamTransport>();
-        m_recovery->SetAttribute(
-            "Port", UintegerValue(m_recoveryPort ? m_recoveryPort : udpPort.Get() + 2));
+        m_recovery->SetAttribute("Port", UintegerValue(port));
         m_recovery->Setup(t->GetNode(), m_index, t->GetPeerAddresses(), t->GetJob());
         m_recovery->SetReceiveCallback(MakeCallback(&LearningWorker::FinishRejoin, this));
     }
