@@ -497,9 +497,13 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
     // The phases' deadline: the one set (SetSyncAttribute), else the derived one; the
     // parameter server's is the workers'.
     TimeValue setTimeout(Time(0));
-    const bool hasPhases
-        = m_syncFactory.Create<SyncAlgorithm>()->GetAttributeFailSafe("PhaseTimeout", setTimeout);
+    Ptr<SyncAlgorithm> prototype = m_syncFactory.Create<SyncAlgorithm>();
+    const bool hasPhases = prototype->GetAttributeFailSafe("PhaseTimeout", setTimeout);
     const Time phaseTimeout = setTimeout.Get().IsZero() ? autoTimeout : setTimeout.Get();
+    if (hasPhases)
+    {
+        prototype->SetAttribute("PhaseTimeout", TimeValue(phaseTimeout));
+    }
 
     // In a distributed run (RankExchange) each rank builds every node but runs only its own
     // nodes' applications: the others' workers are null here, their replicas never exist.
@@ -548,7 +552,7 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
                                    PointerValue(m_streamFactory.Create<StreamTransport>()));
         }
         server->AddApplication(m_server);
-        m_server->Setup(job, transport, m_partition, phaseTimeout);
+        m_server->Setup(job, transport, m_partition, prototype);
         apps.Add(m_server);
     }
     return apps;

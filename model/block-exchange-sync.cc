@@ -3,6 +3,7 @@
  */
 #include "block-exchange-sync.h"
 
+#include "ns3/boolean.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
@@ -51,6 +52,20 @@ BlockExchangeSync::GetTypeId()
                             "helper derives it from the model size and link rate.",
                             TimeValue(Seconds(0)),
                             MakeTimeAccessor(&BlockExchangeSync::m_phaseTimeout),
+                            MakeTimeChecker(Seconds(0)))
+              .AddAttribute("AdaptiveTimeout",
+                            "Wait for a peer that has sent nothing of the phase yet as long as its "
+                            "observed lateness suggests ((phase + 1) timeouts plus its smoothed "
+                            "lateness and four deviations, at least one timeout, at most "
+                            "MaxLateWait) instead of a fixed (phase + 2) timeouts.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&BlockExchangeSync::m_adaptive),
+                            MakeBooleanChecker())
+              .AddAttribute("MaxLateWait",
+                            "With AdaptiveTimeout: the most a late peer adds to the wait in place "
+                            "of the fixed rule's one timeout. Zero: 10 PhaseTimeouts.",
+                            TimeValue(Seconds(0)),
+                            MakeTimeAccessor(&BlockExchangeSync::m_maxLateWait),
                             MakeTimeChecker(Seconds(0)));
     return tid;
 }
@@ -133,12 +148,7 @@ BlockExchangeSync::Setup(uint32_t self, Ptr<BlockTransport> transport, dl::Repli
     }
     ResetSlot(0);
     ResetSlot(1);
-    uint32_t largest = 0;
-    for (uint32_t b = 0; b < blocks; ++b)
-    {
-        largest = std::max(largest, m_partition->BlockSlice(b).count);
-    }
-    m_sendCopy.resize(largest);
+    m_sendCopy.resize(m_partition->LargestBlock());
     m_lastKey.assign(m_peers, 0);
     m_settled.assign(m_peers, 0);
     NS_ABORT_MSG_IF(m_phaseTimeout.IsZero() && m_peers > 1, "PhaseTimeout not set");
@@ -243,9 +253,9 @@ void
 BlockExchangeSync::StartExchange(uint32_t round, DoneCallback done)
 {
     NS_LOG_FUNCTION(this << round);
-    NS_LOG_FUNCTION(this << round);
     NS_ASSERT(m_phase < 0 && round == m_round);
     m_done = done;
+    m_previousStart = m_exchangeStart;
     m_exchangeStart = Simulator::Now();
     BeginPhase(0);
 }
@@ -276,6 +286,11 @@ BlockExchangeSync::Resume(uint32_t round)
     m_ahead.clear();
     m_aheadData.clear();
     m_round = round;
+    // Rounds before this one were not exchanged here: their lateness means nothing.
+    for (Lateness& l : m_lateness)
+    {
+        l.nextRound = std::max(l.nextRound, round);
+    }
 }
 
 void
@@ -313,19 +328,80 @@ BlockExchangeSync::IsSettled(uint32_t peer) const
     return m_lastKey[peer] > SendOrderKey(m_round, m_phase, last, m_partition->Chunks(last) - 1);
 }
 
+void
+BlockExchangeSync::CopyTimeouts(const BlockExchangeSync& other)
+{
+    m_phaseTimeout = other.m_phaseTimeout;
+    m_adaptive = other.m_adaptive;
+    m_maxLateWait = other.m_maxLateWait;
+}
+
 bool
-BlockExchangeSync::AnySilentPeer() const
+BlockExchangeSync::IsSilent(uint32_t peer) const
 {
     const PhasePlan& plan = m_plans[m_phase];
-    for (uint32_t w = 0; w < m_peers; ++w)
+    return !m_settled[peer] && m_staging[m_round % 2][m_phase].from[peer] == 0
+           && m_lastKey[peer] <= SendOrderKey(m_round, m_phase, plan.firstBlock[peer], 0);
+}
+
+Time
+BlockExchangeSync::SilentWait(uint32_t peer) const
+{
+    Time allowance = m_phaseTimeout;
+    if (m_adaptive)
     {
-        if (!m_settled[w] && m_staging[m_round % 2][m_phase].from[w] == 0
-            && m_lastKey[w] <= SendOrderKey(m_round, m_phase, plan.firstBlock[w], 0))
-        {
-            return true;
-        }
+        const Time most = std::max(m_phaseTimeout,
+                                   m_maxLateWait.IsZero() ? m_phaseTimeout * 10 : m_maxLateWait);
+        allowance = std::min(std::max(GetLatenessEstimate(peer), m_phaseTimeout), most);
     }
-    return false;
+    return m_phaseTimeout * (m_phase + 1) + allowance;
+}
+
+Time
+BlockExchangeSync::GetLatenessEstimate(uint32_t peer) const
+{
+    if (peer >= m_lateness.size())
+    {
+        return Time(0);
+    }
+    return TimeStep(m_lateness[peer].mean + 4 * m_lateness[peer].deviation);
+}
+
+void
+BlockExchangeSync::SampleLateness(uint32_t peer, uint32_t round)
+{
+    if (m_lateness.empty())
+    {
+        m_lateness.resize(m_peers); // on first use: AdaptiveTimeout may be set at any time
+    }
+    Lateness& l = m_lateness[peer];
+    if (round < l.nextRound || round + 1 < m_round)
+    {
+        return; // this round is sampled already, or too old to say when it began here
+    }
+    Time late(0); // a peer ahead of this worker is not late
+    if (round == m_round && m_phase >= 0)
+    {
+        late = Simulator::Now() - m_exchangeStart;
+    }
+    else if (round + 1 == m_round)
+    {
+        late = Simulator::Now() - (m_phase >= 0 ? m_previousStart : m_exchangeStart);
+    }
+    const int64_t sample = late.GetTimeStep();
+    if (l.nextRound == 0)
+    {
+        l.mean = sample;
+        l.deviation = sample / 2;
+    }
+    else
+    {
+        // Gains 1/8 and 1/4, as TCP's smoothed round-trip time and its variation (RFC 6298).
+        const int64_t error = sample - l.mean;
+        l.mean += error / 8;
+        l.deviation += ((error < 0 ? -error : error) - l.deviation) / 4;
+    }
+    l.nextRound = round + 1;
 }
 
 void
@@ -348,9 +424,16 @@ BlockExchangeSync::OnDeadline()
     // An idle timeout: arrivals only record their time; the timer re-arms itself here, so the
     // packet path schedules nothing.
     Time until = m_lastArrival + m_phaseTimeout;
-    if (AnySilentPeer())
+    for (uint32_t w = 0; w < m_peers; ++w)
     {
-        until = std::max(until, m_exchangeStart + m_phaseTimeout * (m_phase + 2));
+        if (IsSilent(w))
+        {
+            until = std::max(until, m_exchangeStart + SilentWait(w));
+            if (!m_adaptive)
+            {
+                break; // the same wait for every silent peer
+            }
+        }
     }
     if (Simulator::Now() < until)
     {
@@ -413,6 +496,10 @@ BlockExchangeSync::Receive(const ModelBlockHeader& h, const float* data)
     }
     m_lastKey[peer]
         = std::max(m_lastKey[peer], SendOrderKey(h.m_round, h.m_phase, h.m_block, h.m_chunk) + 1);
+    if (m_adaptive)
+    {
+        SampleLateness(peer, h.m_round);
+    }
     const bool current = h.m_round == m_round && (m_phase < 0 || h.m_phase >= uint32_t(m_phase));
     if (h.IsEndMarker() || !(current || h.m_round == m_round + 1))
     {

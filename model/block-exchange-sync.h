@@ -30,6 +30,13 @@ namespace ns3
  * (phase + 2) timeouts after the exchange began: it may have started late because it waited out
  * a loss of its own. Chunks of the next round are kept (set aside, and staged when that round
  * begins); chunks of a phase that is over, or more than one round ahead, are dropped and counted.
+ *
+ * With AdaptiveTimeout, that wait for a silent peer follows the peer's observed lateness instead
+ * of a fixed (phase + 2) timeouts: (phase + 1) timeouts plus an estimate of how late the peer's
+ * first packet of a round comes after this worker's exchange began (the smoothed lateness plus
+ * four times its smoothed deviation, as TCP estimates its retransmission timeout), never less
+ * than one timeout -- so it is the fixed rule while peers are on time -- and never more than
+ * MaxLateWait. A slow worker is then waited for instead of being left out every round.
  */
 class BlockExchangeSync : public SyncAlgorithm
 {
@@ -55,6 +62,18 @@ class BlockExchangeSync : public SyncAlgorithm
     {
         return m_phaseTimeout;
     }
+    /**
+     * Wait out phases by \p other's rule: PhaseTimeout, AdaptiveTimeout, MaxLateWait (the
+     * parameter server takes its workers').
+     * \param other a configured algorithm
+     */
+    void CopyTimeouts(const BlockExchangeSync& other);
+    /**
+     * \param peer an endpoint
+     * \return how late \p peer's first packet of a round is expected after this worker's
+     *         exchange began (smoothed lateness + 4 deviations; zero before any sample)
+     */
+    Time GetLatenessEstimate(uint32_t peer) const;
 
   protected:
     /** A block that one peer sends this worker in a phase. */
@@ -162,10 +181,26 @@ class BlockExchangeSync : public SyncAlgorithm
     void EndPhase(bool timedOut);
     void OnDeadline();
     bool IsSettled(uint32_t peer) const;
-    bool AnySilentPeer() const;
+    /// \return true if \p peer owes this phase something and has sent nothing of it yet
+    bool IsSilent(uint32_t peer) const;
     void UpdatePeer(uint32_t peer);
+    /// Note how late \p peer's first packet of \p round came (once per peer and round).
+    void SampleLateness(uint32_t peer, uint32_t round);
+    /// \return how long after the exchange began silent \p peer is waited for in this phase
+    Time SilentWait(uint32_t peer) const;
+
+    /// What is known of one peer's lateness (in time steps, integer so results stay exact).
+    struct Lateness
+    {
+        int64_t mean{0};       //!< smoothed lateness
+        int64_t deviation{0};  //!< smoothed absolute deviation from it
+        uint32_t nextRound{0}; //!< 1 + the latest round sampled (0: none yet)
+    };
 
     Time m_phaseTimeout;                 //!< idle timeout of a phase
+    bool m_adaptive{false};              //!< silent-peer wait follows observed lateness
+    Time m_maxLateWait;                  //!< bound of the adaptive lateness allowance
+    std::vector<Lateness> m_lateness;    //!< per peer, once AdaptiveTimeout is on
     uint32_t m_peers{0};                 //!< endpoints (workers, and a server if any)
     std::vector<PhasePlan> m_plans;      //!< per phase
     std::vector<Staging> m_staging[2];   //!< [round parity][phase]: arrival records
@@ -177,6 +212,7 @@ class BlockExchangeSync : public SyncAlgorithm
     uint32_t m_round{0};                 //!< the round in progress (or next to start)
     int32_t m_phase{-1};                 //!< the phase in progress, -1 when none
     Time m_exchangeStart;                //!< when this round's exchange began
+    Time m_previousStart;                //!< when the previous round's exchange began
     Time m_lastArrival;                  //!< last chunk of the phase (idle-timeout base)
     std::vector<uint64_t> m_lastKey;     //!< per peer: 1 + latest send-order key received
     std::vector<uint8_t> m_settled;      //!< per peer: settled in the current phase

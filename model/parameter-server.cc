@@ -46,9 +46,10 @@ ParameterServer::~ParameterServer() = default;
 
 void
 ParameterServer::Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
-                       std::shared_ptr<const dl::BlockPartition> partition, Time phaseTimeout)
+                       std::shared_ptr<const dl::BlockPartition> partition,
+                       Ptr<const SyncAlgorithm> workerSync)
 {
-    NS_LOG_FUNCTION(this << phaseTimeout);
+    NS_LOG_FUNCTION(this);
     m_job = job;
     m_transport = transport;
     m_partition = partition;
@@ -57,7 +58,10 @@ ParameterServer::Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
     if (m_transportKind == UDP)
     {
         m_udp = CreateObject<PsUdpServerSync>();
-        m_udp->SetAttribute("PhaseTimeout", TimeValue(phaseTimeout));
+        Ptr<const BlockExchangeSync> rule = DynamicCast<const BlockExchangeSync>(workerSync);
+        NS_ABORT_MSG_UNLESS(rule,
+                            "a parameter server over UDP needs workers on the block exchange");
+        m_udp->CopyTimeouts(*rule);
         m_udp->SetJob(job);
         m_udp->Setup(m_workers, transport, m_replica.get(), partition);
         return;

@@ -48,10 +48,12 @@ class ParameterServer : public Application
      * \param job the experiment
      * \param transport a block transport already set up on the server node (endpoint n)
      * \param partition the cut of the parameter vector
-     * \param phaseTimeout the UDP exchange's idle timeout
+     * \param workerSync a worker's algorithm, set up as the workers' are: over UDP, the server
+     *        waits out its phases by the same rule (BlockExchangeSync::CopyTimeouts)
      */
     void Setup(Ptr<TrainingJob> job, Ptr<BlockTransport> transport,
-               std::shared_ptr<const dl::BlockPartition> partition, Time phaseTimeout);
+               std::shared_ptr<const dl::BlockPartition> partition,
+               Ptr<const SyncAlgorithm> workerSync);
 
   protected:
     void DoDispose() override;

@@ -18,6 +18,9 @@ GetSyncAlgorithmAliases()
          "reliable ring AllReduce over TCP (reduce-scatter, all-gather)"},
         {"ps", "ns3::PsUdpSync", "ns3::PsTcpSync", true,
          "a central parameter server, over UDP or TCP"},
+        {"optireduce", "ns3::OptiReduceSync", "", false,
+         "bounded-time AllReduce (OptiReduce): Hadamard-transformed gradients, adaptive "
+         "deadlines"},
         {"gossip", "ns3::GossipSync", "", false, "decentralised SGD with ring neighbours"},
         {"local", "ns3::RpsSync", "", false, "one worker, no network: the trainer's reference"},
     };

@@ -143,6 +143,14 @@ for t in 1 3; do
 done
 check "--straggler=pareto: slower in simulated time" "awk -F, 'NR == FNR && FNR > 1 {a = \$7} NR != FNR && FNR > 1 {b = \$7} END {exit !(b > a)}' $tmp/a.csv $tmp/pareto-1.csv"
 check "--straggler=pareto: 1 and 3 threads, same results" "[ -s $tmp/pareto-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/pareto-1.csv) <(cut -d, -f1-15,17- $tmp/pareto-3.csv)"
+# Adaptive phase timeouts: a worker 5 ms late every step is waited for (more units arrive than
+# under the fixed rule), with the same results on 1 and 3 threads.
+for t in 1 3; do
+    "$bin" "${common[@]}" --straggler=slow:1:5ms --ns3::BlockExchangeSync::AdaptiveTimeout=true --threads=$t --output="$tmp/adaptive-$t.csv" >/dev/null 2>&1
+done
+"$bin" "${common[@]}" --straggler=slow:1:5ms --output="$tmp/fixed-slow.csv" >/dev/null 2>&1
+check "AdaptiveTimeout: a slow worker's units arrive" "[ -s $tmp/adaptive-1.csv ] && awk -F, 'NR == FNR && FNR > 1 {a = \$13} NR != FNR && FNR > 1 {b = \$13} END {exit !(b > a + 0.05)}' $tmp/fixed-slow.csv $tmp/adaptive-1.csv"
+check "AdaptiveTimeout: 1 and 3 threads, same results" "[ -s $tmp/adaptive-1.csv ] && cmp -s <(cut -d, -f1-15,17- $tmp/adaptive-1.csv) <(cut -d, -f1-15,17- $tmp/adaptive-3.csv)"
 # A host's only link down for 10 ms: its units are lost (counted as drops), the same on 1 and 3
 # threads.
 for t in 1 3; do

@@ -115,6 +115,9 @@ def plan(cmd):
         env.update(EPOCHS="0.25", LOADS="0.3", SEEDS="1 2",
                    EXTRA=" ".join(a for a in COLOCATION_SMALL if not a.startswith("--epochs")))
         return [script, os.path.join(tmp, "colocation")], env
+    if prog == "scripts/reproduce-failures":
+        env.update(SEEDS="1", EXTRA="--trainSubset 1600 --testSubset 200")
+        return [script, os.path.join(tmp, "failures")], env
     if prog == "scripts/study-penalty":
         env.update(SEEDS="2", ROUNDS="2")
         return [script, os.path.join(tmp, "penalty")], env

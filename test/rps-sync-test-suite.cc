@@ -485,6 +485,7 @@ class RpsSyncTestSuite : public TestSuite
     {
         AddTestCase(new RpsLosslessTestCase("rps"), dlcompat::QUICK);
         AddTestCase(new RpsLosslessTestCase("allreduce"), dlcompat::QUICK);
+        AddTestCase(new RpsLosslessTestCase("optireduce"), dlcompat::QUICK);
         AddTestCase(new RpsLosslessTestCase("ring-allreduce"), dlcompat::QUICK);
         AddTestCase(new RpsLosslessTestCase("ps", "tcp"), dlcompat::QUICK);
         AddTestCase(new RpsLosslessTestCase("ps", "udp"), dlcompat::QUICK);

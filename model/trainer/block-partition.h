@@ -122,6 +122,17 @@ class BlockPartition
                                       [](const Slice& s) { return s.count > 0; }));
     }
 
+    /** \return the floats of the largest block */
+    uint32_t LargestBlock() const
+    {
+        uint32_t largest = 0;
+        for (const Slice& s : m_blocks)
+        {
+            largest = std::max(largest, s.count);
+        }
+        return largest;
+    }
+
     /** \return the largest chunk */
     uint32_t FloatsPerChunk() const
     {

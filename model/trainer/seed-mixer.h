@@ -22,6 +22,7 @@ enum class SeedStream : uint64_t
     SHARDING,           //!< assignment of samples to workers
     MINIBATCH,          //!< per-worker minibatch order
     AUGMENTATION,       //!< per-worker crops and flips
+    HADAMARD_SIGNS,     //!< random signs of the randomized Hadamard transform
 };
 
 /**
