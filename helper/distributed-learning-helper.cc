@@ -453,6 +453,55 @@ ApplicationContainer
 DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<TrainingJob> job)
 {
     NS_LOG_FUNCTION(this << workers.GetN() << server << job);
+    CheckInstall(workers, server, job);
+    const uint32_t n = workers.GetN();
+    // Endpoints: the workers 0..n-1, then the server (n) if any.
+    NodeContainer endpoints(workers);
+    if (server)
+    {
+        endpoints.Add(server);
+    }
+    const std::vector<Ipv4Address> peers = DiscoverPeers(endpoints, &m_mtu);
+    m_job = job;
+    m_partition = std::make_shared<const dl::BlockPartition>(
+        job->GetBackend().ParamCount(), n, BlockTransport::FloatsPerPacket(m_mtu), m_granularity);
+    if (m_pathRate.GetBitRate() == 0)
+    {
+        Ptr<Ipv4> ip = workers.Get(0)->GetObject<Ipv4>();
+        m_pathRate = RateOf(ip->GetNetDevice(ip->GetInterfaceForAddress(peers[0])));
+        if (m_pathRate.GetBitRate() == 0)
+        {
+            NS_LOG_WARN("no DataRate on worker 0's NIC: the derived phase timeout assumes "
+                        << FALLBACK_RATE << "; set PhaseTimeout or SetPathEstimate");
+            m_pathRate = FALLBACK_RATE;
+        }
+    }
+    const Ptr<const SyncAlgorithm> prototype = MakeSyncPrototype();
+
+    // In a distributed run (RankExchange) each rank builds every node but runs only its own
+    // nodes' applications: the others' workers are null here, their replicas never exist.
+    const uint32_t rank = RankExchange::GetRank();
+    ApplicationContainer apps;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        const bool local = workers.Get(i)->GetSystemId() == rank;
+        m_workers.push_back(local ? InstallWorker(workers.Get(i), i, peers, prototype) : nullptr);
+        if (local)
+        {
+            apps.Add(m_workers.back());
+        }
+    }
+    if (server && server->GetSystemId() == rank)
+    {
+        apps.Add(InstallServer(server, peers, prototype));
+    }
+    return apps;
+}
+
+void
+DistributedLearningHelper::CheckInstall(const NodeContainer& workers, Ptr<Node> server,
+                                        Ptr<TrainingJob> job) const
+{
     NS_ABORT_MSG_UNLESS(job, "Install: no training job");
     NS_ABORT_MSG_UNLESS(m_workers.empty(), "this helper has installed a job: one helper per job");
     const uint32_t n = workers.GetN();
@@ -466,96 +515,72 @@ DistributedLearningHelper::Install(NodeContainer workers, Ptr<Node> server, Ptr<
                     "algorithm ps needs a server node: Install(workers, server, job)");
     NS_ABORT_MSG_IF(m_psTransport.empty() && server,
                     "a server node is only for algorithm ps, not " << m_algorithm);
+}
 
-    // Endpoints: the workers 0..n-1, then the server (n) if any.
-    NodeContainer endpoints(workers);
-    if (server)
-    {
-        endpoints.Add(server);
-    }
-    const std::vector<Ipv4Address> peers = DiscoverPeers(endpoints, &m_mtu);
-    const uint32_t floats = BlockTransport::FloatsPerPacket(m_mtu);
-    m_job = job;
-    m_partition = std::make_shared<const dl::BlockPartition>(job->GetBackend().ParamCount(), n,
-                                                             floats, m_granularity);
-    if (m_pathRate.GetBitRate() == 0)
-    {
-        Ptr<Ipv4> ip = workers.Get(0)->GetObject<Ipv4>();
-        m_pathRate = RateOf(ip->GetNetDevice(ip->GetInterfaceForAddress(peers[0])));
-        if (m_pathRate.GetBitRate() == 0)
-        {
-            NS_LOG_WARN("no DataRate on worker 0's NIC: the derived phase timeout assumes "
-                        << FALLBACK_RATE << "; set PhaseTimeout or SetPathEstimate");
-            m_pathRate = FALLBACK_RATE;
-        }
-    }
+Ptr<const SyncAlgorithm>
+DistributedLearningHelper::MakeSyncPrototype() const
+{
     const Time autoTimeout = GetAutoPhaseTimeout();
-    NS_LOG_INFO("job " << job->GetId() << ": " << m_algorithm << " on " << n << " workers, "
-                       << m_partition->TotalChunks() << " packets per model copy, MTU " << m_mtu
-                       << ", derived phase timeout " << autoTimeout.As(Time::US));
-
-    // The phases' deadline: the one set (SetSyncAttribute), else the derived one; the
-    // parameter server's is the workers'.
-    TimeValue setTimeout(Time(0));
+    NS_LOG_INFO("job " << m_job->GetId() << ": " << m_algorithm << " on "
+                       << m_job->GetConfig().workers << " workers, " << m_partition->TotalChunks()
+                       << " packets per model copy, MTU " << m_mtu << ", derived phase timeout "
+                       << autoTimeout.As(Time::US));
+    // The phases' deadline: the one set (SetSyncAttribute), else the derived one.
     Ptr<SyncAlgorithm> prototype = m_syncFactory.Create<SyncAlgorithm>();
-    const bool hasPhases = prototype->GetAttributeFailSafe("PhaseTimeout", setTimeout);
-    const Time phaseTimeout = setTimeout.Get().IsZero() ? autoTimeout : setTimeout.Get();
-    if (hasPhases)
+    TimeValue setTimeout(Time(0));
+    if (prototype->GetAttributeFailSafe("PhaseTimeout", setTimeout) && setTimeout.Get().IsZero())
     {
-        prototype->SetAttribute("PhaseTimeout", TimeValue(phaseTimeout));
+        prototype->SetAttribute("PhaseTimeout", TimeValue(autoTimeout));
     }
+    return prototype;
+}
 
-    // In a distributed run (RankExchange) each rank builds every node but runs only its own
-    // nodes' applications: the others' workers are null here, their replicas never exist.
-    const uint32_t rank = RankExchange::GetRank();
-    ApplicationContainer apps;
-    for (uint32_t i = 0; i < n; ++i)
+Ptr<LearningWorker>
+DistributedLearningHelper::InstallWorker(Ptr<Node> node, uint32_t i,
+                                         const std::vector<Ipv4Address>& peers,
+                                         Ptr<const SyncAlgorithm> prototype)
+{
+    Ptr<BlockTransport> transport = m_transportFactory.Create<BlockTransport>();
+    transport->Setup(node, i, peers, m_partition, m_job->GetId());
+    Ptr<SyncAlgorithm> sync = m_syncFactory.Create<SyncAlgorithm>();
+    TimeValue timeout;
+    if (prototype->GetAttributeFailSafe("PhaseTimeout", timeout))
     {
-        if (workers.Get(i)->GetSystemId() != rank)
-        {
-            m_workers.push_back(nullptr);
-            continue;
-        }
-        Ptr<BlockTransport> transport = m_transportFactory.Create<BlockTransport>();
-        transport->Setup(workers.Get(i), i, peers, m_partition, job->GetId());
-        Ptr<SyncAlgorithm> sync = m_syncFactory.Create<SyncAlgorithm>();
-        if (hasPhases)
-        {
-            sync->SetAttribute("PhaseTimeout", TimeValue(phaseTimeout));
-        }
-        if (Ptr<StreamSync> stream = DynamicCast<StreamSync>(sync))
-        {
-            stream->SetStream(m_streamFactory.Create<StreamTransport>());
-        }
-        Ptr<LearningWorker> worker = m_workerFactory.Create<LearningWorker>();
-        if (m_jitter && (m_jitterWorkers == 0 || i < m_jitterWorkers))
-        {
-            worker->SetAttribute("ComputeJitter",
-                                 PointerValue(m_jitterFactory.Create<RandomVariableStream>()));
-        }
-        workers.Get(i)->AddApplication(worker);
-        worker->Setup(job, i, transport, sync, m_partition);
-        m_workers.push_back(worker);
-        apps.Add(worker);
+        sync->SetAttribute("PhaseTimeout", timeout);
     }
-    if (server && server->GetSystemId() == rank)
+    if (Ptr<StreamSync> stream = DynamicCast<StreamSync>(sync))
     {
-        Ptr<BlockTransport> transport = m_transportFactory.Create<BlockTransport>();
-        transport->Setup(server, n, peers, m_partition, job->GetId());
-        m_server = CreateObject<ParameterServer>();
-        const bool tcp = m_psTransport == "tcp";
-        m_server->SetAttribute("Transport",
-                               EnumValue(tcp ? ParameterServer::TCP : ParameterServer::UDP));
-        if (tcp)
-        {
-            m_server->SetAttribute("Stream",
-                                   PointerValue(m_streamFactory.Create<StreamTransport>()));
-        }
-        server->AddApplication(m_server);
-        m_server->Setup(job, transport, m_partition, prototype);
-        apps.Add(m_server);
+        stream->SetStream(m_streamFactory.Create<StreamTransport>());
     }
-    return apps;
+    Ptr<LearningWorker> worker = m_workerFactory.Create<LearningWorker>();
+    if (m_jitter && (m_jitterWorkers == 0 || i < m_jitterWorkers))
+    {
+        worker->SetAttribute("ComputeJitter",
+                             PointerValue(m_jitterFactory.Create<RandomVariableStream>()));
+    }
+    node->AddApplication(worker);
+    worker->Setup(m_job, i, transport, sync, m_partition);
+    return worker;
+}
+
+Ptr<ParameterServer>
+DistributedLearningHelper::InstallServer(Ptr<Node> node, const std::vector<Ipv4Address>& peers,
+                                         Ptr<const SyncAlgorithm> prototype)
+{
+    Ptr<BlockTransport> transport = m_transportFactory.Create<BlockTransport>();
+    transport->Setup(node, m_job->GetConfig().workers, peers, m_partition, m_job->GetId());
+    m_server = CreateObject<ParameterServer>();
+    const bool tcp = m_psTransport == "tcp";
+    m_server->SetAttribute("Transport",
+                           EnumValue(tcp ? ParameterServer::TCP : ParameterServer::UDP));
+    if (tcp)
+    {
+        m_server->SetAttribute("Stream", PointerValue(m_streamFactory.Create<StreamTransport>()));
+    }
+    node->AddApplication(m_server);
+    // The server waits out its phases by its workers' rule.
+    m_server->Setup(m_job, transport, m_partition, prototype);
+    return m_server;
 }
 
 Time

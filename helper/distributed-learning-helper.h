@@ -228,6 +228,17 @@ class DistributedLearningHelper
   private:
     /// Endpoint addresses (workers, then the server) and the smallest of their MTUs.
     std::vector<Ipv4Address> DiscoverPeers(const NodeContainer& endpoints, uint32_t* mtu);
+    /// Stop with a message if Install's arguments do not fit this helper's settings.
+    void CheckInstall(const NodeContainer& workers, Ptr<Node> server, Ptr<TrainingJob> job) const;
+    /// \return an algorithm as the workers' will be, with its PhaseTimeout (set, or derived)
+    Ptr<const SyncAlgorithm> MakeSyncPrototype() const;
+    /// \return worker \p i, its transport and algorithm set up on \p node
+    Ptr<LearningWorker> InstallWorker(Ptr<Node> node, uint32_t i,
+                                      const std::vector<Ipv4Address>& peers,
+                                      Ptr<const SyncAlgorithm> prototype);
+    /// \return the parameter server on \p node (endpoint n), waiting by \p prototype's rule
+    Ptr<ParameterServer> InstallServer(Ptr<Node> node, const std::vector<Ipv4Address>& peers,
+                                       Ptr<const SyncAlgorithm> prototype);
 
     std::string m_algorithm{"rps"}; //!< results label
     std::string m_psTransport;      //!< "udp" or "tcp" for ps, else empty

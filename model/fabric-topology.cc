@@ -115,6 +115,66 @@ FabricTopology::IsLinkUp(uint32_t link) const
     return m_links[link].failures == 0;
 }
 
+namespace
+{
+
+/// A link as routing sees it from one end.
+struct Edge
+{
+    uint32_t neighbour; //!< the node at the other end (index in the fabric)
+    uint32_t interface; //!< this end's IPv4 interface
+};
+
+/// [node][host]: the interfaces of a node's shortest paths to each host.
+using NextHops = std::vector<std::vector<std::vector<uint32_t>>>;
+
+/**
+ * Shortest paths to each of the first \p hosts nodes (the hosts), breadth first from it over
+ * \p edges; hosts do not forward.
+ */
+NextHops
+ShortestNextHops(const std::vector<std::vector<Edge>>& edges, uint32_t hosts)
+{
+    const uint32_t nodes = uint32_t(edges.size());
+    NextHops hops(nodes, std::vector<std::vector<uint32_t>>(hosts));
+    const uint32_t unreached = std::numeric_limits<uint32_t>::max();
+    for (uint32_t h = 0; h < hosts; ++h)
+    {
+        std::vector<uint32_t> dist(nodes, unreached);
+        std::vector<uint32_t> queue{h};
+        dist[h] = 0;
+        for (size_t q = 0; q < queue.size(); ++q)
+        {
+            const uint32_t v = queue[q];
+            if (v != h && v < hosts)
+            {
+                continue;
+            }
+            for (const Edge& e : edges[v])
+            {
+                if (dist[e.neighbour] == unreached)
+                {
+                    dist[e.neighbour] = dist[v] + 1;
+                    queue.push_back(e.neighbour);
+                }
+            }
+        }
+        for (uint32_t v = 0; v < nodes; ++v)
+        {
+            for (const Edge& e : edges[v])
+            {
+                if (v != h && dist[v] != unreached && dist[e.neighbour] + 1 == dist[v])
+                {
+                    hops[v][h].push_back(e.interface);
+                }
+            }
+        }
+    }
+    return hops;
+}
+
+} // namespace
+
 void
 FabricTopology::PopulateRoutes()
 {
@@ -128,11 +188,6 @@ FabricTopology::PopulateRoutes()
     }
     // The links routing uses: for each node, (neighbour, own interface) pairs; and, of every
     // link, per interface the neighbour's address (the gateway).
-    struct Edge
-    {
-        uint32_t neighbour;
-        uint32_t interface;
-    };
     std::vector<std::vector<Edge>> edges(nodes);
     std::vector<std::vector<Ipv4Address>> gateways(nodes);
     for (const Link& link : m_links)
@@ -165,42 +220,7 @@ FabricTopology::PopulateRoutes()
         const int32_t interface = ipv4->GetInterfaceForDevice(m_hostDevices.Get(h));
         (*hosts)[ipv4->GetAddress(uint32_t(interface), 0).GetLocal().Get()] = h;
     }
-    // Shortest paths to each host, breadth first from it; hosts do not forward.
-    std::vector<std::vector<std::vector<uint32_t>>> hops(
-        nodes, std::vector<std::vector<uint32_t>>(m_hosts));
-    const uint32_t unreached = std::numeric_limits<uint32_t>::max();
-    for (uint32_t h = 0; h < m_hosts; ++h)
-    {
-        std::vector<uint32_t> dist(nodes, unreached);
-        std::vector<uint32_t> queue{h};
-        dist[h] = 0;
-        for (size_t q = 0; q < queue.size(); ++q)
-        {
-            const uint32_t v = queue[q];
-            if (v != h && v < m_hosts)
-            {
-                continue;
-            }
-            for (const Edge& e : edges[v])
-            {
-                if (dist[e.neighbour] == unreached)
-                {
-                    dist[e.neighbour] = dist[v] + 1;
-                    queue.push_back(e.neighbour);
-                }
-            }
-        }
-        for (uint32_t v = 0; v < nodes; ++v)
-        {
-            for (const Edge& e : edges[v])
-            {
-                if (v != h && dist[v] != unreached && dist[e.neighbour] + 1 == dist[v])
-                {
-                    hops[v][h].push_back(e.interface);
-                }
-            }
-        }
-    }
+    NextHops hops = ShortestNextHops(edges, m_hosts);
     for (uint32_t v = 0; v < nodes; ++v)
     {
         if (!m_routing[v])

@@ -17,7 +17,6 @@
 #include "ns3/ipv4-routing-protocol.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node.h"
-#include "ns3/test.h"
 
 #include <type_traits>
 
@@ -84,17 +83,6 @@ MakeEnumMemberAccessor(Enum Class::*member)
     return MakeEnumAccessor(member);
 #endif
 }
-
-// ns-3.42 turned TestSuite's type and TestCase's duration into enum classes.
-#if DL_NS3_MINOR >= 42
-constexpr TestSuite::Type UNIT_SUITE = TestSuite::Type::UNIT;     //!< a unit-test suite
-constexpr TestSuite::Type SYSTEM_SUITE = TestSuite::Type::SYSTEM; //!< a system-test suite
-constexpr TestCase::Duration QUICK = TestCase::Duration::QUICK;   //!< a quick test case
-#else
-constexpr TestSuite::Type UNIT_SUITE = TestSuite::UNIT;     //!< a unit-test suite
-constexpr TestSuite::Type SYSTEM_SUITE = TestSuite::SYSTEM; //!< a system-test suite
-constexpr TestCase::TestDuration QUICK = TestCase::QUICK;   //!< a quick test case
-#endif
 
 /**
  * \ingroup distributed-learning

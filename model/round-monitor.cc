@@ -687,6 +687,44 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
     r.simCompute = computeSum / double(replicas.size());
     r.simComm = r.simTime - r.simCompute;
     r.trainLoss = m_lossCount ? m_lossSum / double(m_lossCount) : 0.0;
+    EvaluateRow(r, replicas, mean.data());
+    r.consensusDistance = dl::ConsensusDistance(replicas, mean.data(), count);
+    r.arrivalRate = m_unitsExpected ? double(m_unitsArrived) / double(m_unitsExpected) : 1.0;
+    // This rank's drops; in a distributed run Finish adds the other ranks'.
+    r.packetsDropped = m_drops->GetDroppedBefore(endTime);
+    r.wallTime
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
+    const std::string diverged = DivergenceOf(r);
+    if (!diverged.empty())
+    {
+        Diverge(diverged);
+        return;
+    }
+    m_rows.push_back(r);
+    m_rowTimes.push_back(endTime);
+    if (!RankExchange::IsDistributed())
+    {
+        m_drops->ForgetBefore(endTime); // later rows count from here on
+    }
+    m_lossSum = 0.0;
+    m_lossCount = 0;
+    m_unitsExpected = 0;
+    m_unitsArrived = 0;
+    if (m_progress)
+    {
+        char line[256];
+        std::snprintf(line, sizeof(line),
+                      "[dl-train] epoch %.2f/%g  round %u/%u  sim %.3fs  train_loss %.4f  "
+                      "test_acc %.4f  arrival %.3f  wall %.0fs",
+                      r.epoch, m_job->GetConfig().epochs, r.round, m_job->GetTotalRounds(),
+                      r.simTime, r.trainLoss, r.testAccuracy, r.arrivalRate, r.wallTime);
+        std::cerr << line << std::endl;
+    }
+}
+
+void
+RoundMonitor::EvaluateRow(Row& r, const std::vector<const float*>& replicas, const float* mean)
+{
     // Each replica costs a pass over the test set and the training subset: at hundreds of
     // workers a row would cost more than the rounds between rows. A fixed, evenly spaced
     // sample estimates the replicas' mean, with its standard error (finite population).
@@ -694,7 +732,7 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
     const size_t k = m_replicaSample == 0 ? n : std::min<size_t>(n, m_replicaSample);
     // Evaluation j: the averaged model (j = 0) or sampled replica j - 1, on the test set and on
     // the training subset.
-    std::vector<const float*> evaluated{mean.data()};
+    std::vector<const float*> evaluated{mean};
     for (size_t j = 0; j < k; ++j)
     {
         evaluated.push_back(replicas[j * n / k]);
@@ -728,50 +766,30 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
         const double var = ss / double(k - 1);
         r.replicaTestAccuracySe = std::sqrt(var / double(k) * (1.0 - double(k) / double(n)));
     }
-    r.consensusDistance = dl::ConsensusDistance(replicas, mean.data(), count);
-    r.arrivalRate = m_unitsExpected ? double(m_unitsArrived) / double(m_unitsExpected) : 1.0;
-    // This rank's drops; in a distributed run Finish adds the other ranks'.
-    r.packetsDropped = m_drops->GetDroppedBefore(endTime);
-    r.wallTime
-        = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
+}
+
+std::string
+RoundMonitor::DivergenceOf(const Row& r) const
+{
     // Divergence is reported, never written as numbers: non-finite values, and finite ones no
     // converging run reaches (a cross-entropy of 1e6 needs logits of that size).
     const auto absurd = [](double v, double limit) { return !std::isfinite(v) || v > limit; };
-    if (absurd(r.trainLoss, m_maxLoss) || absurd(r.testLoss, m_maxLoss)
-        || absurd(r.globalTrainLoss, m_maxLoss) || absurd(r.replicaTrainLoss, m_maxLoss)
-        || absurd(r.consensusDistance, m_maxConsensus))
+    if (!absurd(r.trainLoss, m_maxLoss) && !absurd(r.testLoss, m_maxLoss)
+        && !absurd(r.globalTrainLoss, m_maxLoss) && !absurd(r.replicaTrainLoss, m_maxLoss)
+        && !absurd(r.consensusDistance, m_maxConsensus))
     {
-        char what[384];
-        std::snprintf(what, sizeof(what),
-                      "training diverged: after round %u train loss %g, test loss %g, global "
-                      "train loss %g, replica train loss %g, consensus distance %g (limits: "
-                      "loss %g, consensus %g)",
-                      r.round, r.trainLoss, r.testLoss, r.globalTrainLoss, r.replicaTrainLoss,
-                      r.consensusDistance, m_maxLoss, m_maxConsensus);
-        Diverge(what);
-        return;
+        return "";
     }
-    m_rows.push_back(r);
-    m_rowTimes.push_back(endTime);
-    if (!RankExchange::IsDistributed())
-    {
-        m_drops->ForgetBefore(endTime); // later rows count from here on
-    }
-    m_lossSum = 0.0;
-    m_lossCount = 0;
-    m_unitsExpected = 0;
-    m_unitsArrived = 0;
-    if (m_progress)
-    {
-        char line[256];
-        std::snprintf(line, sizeof(line),
-                      "[dl-train] epoch %.2f/%g  round %u/%u  sim %.3fs  train_loss %.4f  "
-                      "test_acc %.4f  arrival %.3f  wall %.0fs",
-                      r.epoch, m_job->GetConfig().epochs, r.round, m_job->GetTotalRounds(),
-                      r.simTime, r.trainLoss, r.testAccuracy, r.arrivalRate, r.wallTime);
-        std::cerr << line << std::endl;
-    }
+    char what[384];
+    std::snprintf(what, sizeof(what),
+                  "training diverged: after round %u train loss %g, test loss %g, global "
+                  "train loss %g, replica train loss %g, consensus distance %g (limits: "
+                  "loss %g, consensus %g)",
+                  r.round, r.trainLoss, r.testLoss, r.globalTrainLoss, r.replicaTrainLoss,
+                  r.consensusDistance, m_maxLoss, m_maxConsensus);
+    return what;
 }
+
 std::string
 RoundMonitor::CsvHeader()
 {

@@ -212,6 +212,10 @@ class RoundMonitor : public Object
     /// Emit the rows of the rounds every rank has completed, in order.
     void CompleteRounds();
     void EmitRow(uint32_t round, RoundRecord& record);
+    /// Evaluate the averaged model \p mean and a sample of \p replicas into \p r's columns.
+    void EvaluateRow(Row& r, const std::vector<const float*>& replicas, const float* mean);
+    /// \return why \p r shows a diverged run (non-finite or absurd values), or empty
+    std::string DivergenceOf(const Row& r) const;
     /**
      * Evaluate each model on the test set and on the training subset, each distinct one once.
      * \param models the parameter vectors

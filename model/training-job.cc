@@ -77,6 +77,20 @@ ShapeText(const dl::Shape& s)
 Ptr<TrainingJob>
 TrainingJob::Create(const TrainingConfig& c)
 {
+    CheckConfig(c);
+    Ptr<TrainingJob> job = CreateObject<TrainingJob>();
+    job->m_config = c;
+    // The trainer follows the run number too, so runs of one seed are independent replications.
+    job->m_trainerSeed = dl::MixSeed(c.seed, dl::SeedStream::INIT, c.run);
+    job->LoadData();
+    job->BuildTrainer();
+    NS_LOG_INFO("model:\n" << job->m_backend->Summary());
+    return job;
+}
+
+void
+TrainingJob::CheckConfig(const TrainingConfig& c)
+{
     Require(c.workers >= 1, "TrainingConfig::workers must be at least 1");
     Require(c.epochs > 0 && std::isfinite(c.epochs), "TrainingConfig::epochs must be positive");
     Require(c.batchSize >= 1, "TrainingConfig::batchSize must be at least 1");
@@ -94,101 +108,105 @@ TrainingJob::Create(const TrainingConfig& c)
     Require(c.threads <= dl::ThreadPool::MAX_THREADS,
             "TrainingConfig::threads must lie in [0, " + std::to_string(dl::ThreadPool::MAX_THREADS)
                 + "] (0: one per core)");
+}
 
-    Ptr<TrainingJob> job = CreateObject<TrainingJob>();
-    job->m_config = c;
-    // The trainer follows the run number too, so runs of one seed are independent replications.
-    const uint64_t seed = dl::MixSeed(c.seed, dl::SeedStream::INIT, c.run);
-    job->m_trainerSeed = seed;
+void
+TrainingJob::LoadData()
+{
+    const TrainingConfig& c = m_config;
+    const uint64_t seed = m_trainerSeed;
     if (c.dataset == "fashion-mnist")
     {
         const std::string dir = c.dataDir.empty() ? "/usr/share/datasets/fashion-mnist" : c.dataDir;
-        job->m_train = dl::LoadMnistDir(dir, true);
-        job->m_test = dl::LoadMnistDir(dir, false);
+        m_train = dl::LoadMnistDir(dir, true);
+        m_test = dl::LoadMnistDir(dir, false);
     }
     else if (c.dataset == "cifar10")
     {
         Require(!c.dataDir.empty(), "TrainingConfig::dataset=cifar10 needs TrainingConfig::dataDir "
                                     "(the folder of data_batch_1.bin ... test_batch.bin)");
-        job->m_train = dl::LoadCifarDir(c.dataDir, true);
-        job->m_test = dl::LoadCifarDir(c.dataDir, false);
+        m_train = dl::LoadCifarDir(c.dataDir, true);
+        m_test = dl::LoadCifarDir(c.dataDir, false);
     }
     else if (c.dataset == "synthetic")
     {
         dl::SyntheticConfig sc;
         sc.seed = seed;
         sc.samples = c.trainSubset ? c.trainSubset : 8192;
-        job->m_train = dl::MakeSynthetic(sc, 0);
+        m_train = dl::MakeSynthetic(sc, 0);
         sc.samples = c.testSubset ? c.testSubset : 2048;
-        job->m_test = dl::MakeSynthetic(sc, 1);
+        m_test = dl::MakeSynthetic(sc, 1);
     }
     else if (c.dataset == "text")
     {
         const std::vector<std::string> files
             = c.dataFile.empty() ? dl::DefaultTextCorpusFiles() : std::vector{c.dataFile};
         dl::TextCorpus corpus = dl::LoadTextCorpus(files, int(c.seqLength));
-        job->m_train = std::move(corpus.train);
-        job->m_test = std::move(corpus.test);
+        m_train = std::move(corpus.train);
+        m_test = std::move(corpus.test);
     }
     else
     {
         throw dl::DataError("unknown TrainingConfig::dataset '" + c.dataset
                             + "' (expected fashion-mnist, cifar10, synthetic or text)");
     }
-    job->m_train = dl::Head(std::move(job->m_train), c.trainSubset);
-    job->m_test = dl::Head(std::move(job->m_test), c.testSubset);
+    m_train = dl::Head(std::move(m_train), c.trainSubset);
+    m_test = dl::Head(std::move(m_test), c.testSubset);
     // A model is built for the training samples and evaluated on the test samples: they must
     // agree, and an empty test set gives no results to write.
-    const dl::Shape& a = job->m_train.shape;
-    const dl::Shape& b = job->m_test.shape;
+    const dl::Shape& a = m_train.shape;
+    const dl::Shape& b = m_test.shape;
     Require(a.c == b.c && a.h == b.h && a.w == b.w, "test samples are " + ShapeText(b)
                                                         + " but training samples " + ShapeText(a)
-                                                        + " (" + job->m_test.name + ")");
-    Require(job->m_test.numClasses == job->m_train.numClasses,
-            "test set has " + std::to_string(job->m_test.numClasses) + " classes, training set "
-                + std::to_string(job->m_train.numClasses));
-    Require(job->m_test.Size() > 0, "the test set is empty (" + job->m_test.name + ")");
-    Require(job->m_train.Size() > 0, "the training set is empty (" + job->m_train.name + ")");
+                                                        + " (" + m_test.name + ")");
+    Require(m_test.numClasses == m_train.numClasses,
+            "test set has " + std::to_string(m_test.numClasses) + " classes, training set "
+                + std::to_string(m_train.numClasses));
+    Require(m_test.Size() > 0, "the test set is empty (" + m_test.name + ")");
+    Require(m_train.Size() > 0, "the training set is empty (" + m_train.name + ")");
     if (c.dataset != "text") // a text's samples are character ids, not measurements
     {
-        const dl::ChannelStats stats = dl::ComputeChannelStats(job->m_train);
-        dl::Standardize(job->m_train, stats);
-        dl::Standardize(job->m_test, stats);
+        const dl::ChannelStats stats = dl::ComputeChannelStats(m_train);
+        dl::Standardize(m_train, stats);
+        dl::Standardize(m_test, stats);
     }
-    job->m_trainEval = dl::EvenlySpaced(job->m_train, c.trainEvalSamples);
-    Require(job->m_train.Size() >= c.workers,
-            "TrainingConfig::workers=" + std::to_string(c.workers) + " exceeds the "
-                + std::to_string(job->m_train.Size()) + " training samples");
+    m_trainEval = dl::EvenlySpaced(m_train, c.trainEvalSamples);
+    Require(m_train.Size() >= c.workers, "TrainingConfig::workers=" + std::to_string(c.workers)
+                                             + " exceeds the " + std::to_string(m_train.Size())
+                                             + " training samples");
+}
 
-    auto model = dl::BuildModel(c.model, job->m_train.shape, job->m_train.numClasses,
+void
+TrainingJob::BuildTrainer()
+{
+    const TrainingConfig& c = m_config;
+    const uint64_t seed = m_trainerSeed;
+    auto model = dl::BuildModel(c.model, m_train.shape, m_train.numClasses,
                                 dl::ParseHiddenSizes(c.hidden));
     // A model predicts one label per sample (a picture's class) or one per step (the next
     // character): the dataset must have as many.
-    Require(model->OutputShape().h == job->m_train.labelsPerSample,
+    Require(model->OutputShape().h == m_train.labelsPerSample,
             "TrainingConfig::model=" + c.model + " predicts "
                 + std::to_string(model->OutputShape().h) + " label(s) per sample, and "
-                + job->m_train.name + " has " + std::to_string(job->m_train.labelsPerSample)
+                + m_train.name + " has " + std::to_string(m_train.labelsPerSample)
                 + " (text takes TrainingConfig::model=lstm)");
-    job->m_backend = dl::MakeBackend(c.backend, std::move(model));
+    m_backend = dl::MakeBackend(c.backend, std::move(model));
     const unsigned threads = c.threads ? c.threads : dl::ThreadPool::DefaultThreads();
-    job->m_pool = std::make_unique<dl::ThreadPool>(threads);
-    if (job->m_backend->SetLanes(job->m_pool->Lanes()) < job->m_pool->Lanes())
+    m_pool = std::make_unique<dl::ThreadPool>(threads);
+    if (m_backend->SetLanes(m_pool->Lanes()) < m_pool->Lanes())
     {
-        job->m_pool = std::make_unique<dl::ThreadPool>(1); // a backend for one thread (cuda)
+        m_pool = std::make_unique<dl::ThreadPool>(1); // a backend for one thread (cuda)
     }
-    job->m_shards = c.nonIidAlpha > 0
-                        ? dl::ShardDirichlet(job->m_train, c.workers, c.nonIidAlpha, seed)
-                        : dl::ShardIid(job->m_train, c.workers, seed);
-    job->m_schedule.kind = dl::LrSchedule::ParseKind(c.lrSchedule);
-    job->m_schedule.base = c.learningRate == TrainingConfig::AUTO_LEARNING_RATE
-                               ? DefaultLearningRate(c.workers, c.batchSize, c.model)
-                               : c.learningRate;
-    job->m_schedule.warmupSteps = c.warmupRounds;
-    job->m_totalRounds = job->CountTotalRounds();
-    job->m_schedule.totalSteps = job->GetTotalRounds();
-    job->m_schedule.stepSize = std::max<uint32_t>(1, job->GetTotalRounds() / 3);
-    NS_LOG_INFO("model:\n" << job->m_backend->Summary());
-    return job;
+    m_shards = c.nonIidAlpha > 0 ? dl::ShardDirichlet(m_train, c.workers, c.nonIidAlpha, seed)
+                                 : dl::ShardIid(m_train, c.workers, seed);
+    m_schedule.kind = dl::LrSchedule::ParseKind(c.lrSchedule);
+    m_schedule.base = c.learningRate == TrainingConfig::AUTO_LEARNING_RATE
+                          ? DefaultLearningRate(c.workers, c.batchSize, c.model)
+                          : c.learningRate;
+    m_schedule.warmupSteps = c.warmupRounds;
+    m_totalRounds = CountTotalRounds();
+    m_schedule.totalSteps = GetTotalRounds();
+    m_schedule.stepSize = std::max<uint32_t>(1, GetTotalRounds() / 3);
 }
 
 std::string

@@ -185,6 +185,13 @@ class TrainingJob : public Object
     }
 
   private:
+    /// Throw a dl::DataError naming the first field of \p c out of its range.
+    static void CheckConfig(const TrainingConfig& c);
+    /// Load, cut and standardise the training and test sets the configuration names.
+    void LoadData();
+    /// Build the model, its backend and thread pool, the shards and the learning-rate schedule.
+    void BuildTrainer();
+
     /// \return the rounds GetTotalRounds reports (needs the shards); asked every round by every
     /// worker and the monitor, so computed once
     uint32_t CountTotalRounds() const;

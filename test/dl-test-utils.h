@@ -5,6 +5,8 @@
 #ifndef DL_TEST_UTILS_H
 #define DL_TEST_UTILS_H
 
+#include "dl-test-compat.h"
+
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"
 #include "ns3/distributed-learning-module.h"

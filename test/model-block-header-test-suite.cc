@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+#include "dl-test-compat.h"
+
 #include "ns3/model-block-header.h"
-#include "ns3/ns3-compat.h"
 #include "ns3/packet.h"
 #include "ns3/test.h"
 

@@ -213,6 +213,55 @@ Conv2dLayer::Forward(const float* params, const float* in, float* out, int batch
 }
 
 void
+Conv2dLayer::FlipFilters(const float* params)
+{
+    // Filter (o, c, ky, kx) becomes (c, o, k-1-ky, k-1-kx).
+    const int k = m_kernel;
+    const int patch = m_input.c * k * k;
+    const int outPatch = m_outChannels * k * k;
+    m_flipped.resize(size_t(m_input.c) * outPatch);
+    for (int o = 0; o < m_outChannels; ++o)
+    {
+        for (int c = 0; c < m_input.c; ++c)
+        {
+            for (int ky = 0; ky < k; ++ky)
+            {
+                for (int kx = 0; kx < k; ++kx)
+                {
+                    m_flipped[size_t(c) * outPatch + (o * k + k - 1 - ky) * k + k - 1 - kx]
+                        = params[size_t(o) * patch + (c * k + ky) * k + kx];
+                }
+            }
+        }
+    }
+}
+
+void
+Conv2dLayer::TransposedGradIn(const float* gradOut, int n, float* gradIn)
+{
+    // dx = conv(dy, flipped filters), with the forward pass's output layout.
+    const size_t spatial = size_t(m_outH) * m_outW;
+    const size_t columns = size_t(n) * spatial;
+    const int outPatch = m_outChannels * m_kernel * m_kernel;
+    for (int s = 0; s < n; ++s)
+    {
+        Unfold(gradOut + (size_t(s) * m_outChannels) * spatial, m_transposed,
+               m_dcol.data() + s * spatial, columns);
+    }
+    MatrixView dx(m_dx.data(), m_input.c, columns);
+    dx.noalias() = ConstMatrixView(m_flipped.data(), m_input.c, outPatch)
+                   * ConstMatrixView(m_dcol.data(), outPatch, columns);
+    for (int s = 0; s < n; ++s)
+    {
+        for (int c = 0; c < m_input.c; ++c)
+        {
+            std::memcpy(gradIn + (size_t(s) * m_input.c + c) * spatial,
+                        m_dx.data() + c * columns + s * spatial, sizeof(float) * spatial);
+        }
+    }
+}
+
+void
 Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/,
                       const float* gradOut, float* gradParams, float* gradIn, int batch)
 {
@@ -226,26 +275,10 @@ Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/
     const bool transposed = gradIn != nullptr && m_transposed.kernel > 0;
     if (transposed)
     {
-        // Filter (o, c, ky, kx) becomes (c, o, k-1-ky, k-1-kx).
-        const int k = m_kernel;
-        const int outPatch = m_outChannels * k * k;
-        m_flipped.resize(size_t(m_input.c) * outPatch);
+        const int outPatch = m_outChannels * m_kernel * m_kernel;
         m_dcol.resize(size_t(group) * outPatch * spatial);
         m_dx.resize(size_t(group) * m_input.Size());
-        for (int o = 0; o < m_outChannels; ++o)
-        {
-            for (int c = 0; c < m_input.c; ++c)
-            {
-                for (int ky = 0; ky < k; ++ky)
-                {
-                    for (int kx = 0; kx < k; ++kx)
-                    {
-                        m_flipped[size_t(c) * outPatch + (o * k + k - 1 - ky) * k + k - 1 - kx]
-                            = params[size_t(o) * patch + (c * k + ky) * k + kx];
-                    }
-                }
-            }
-        }
+        FlipFilters(params);
     }
     else if (gradIn != nullptr)
     {
@@ -286,24 +319,8 @@ Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/
         }
         if (transposed)
         {
-            // dx = conv(dy, flipped filters), with the forward pass's output layout.
-            const int outPatch = m_outChannels * m_kernel * m_kernel;
-            for (int s = 0; s < n; ++s)
-            {
-                Unfold(gradOut + (size_t(g + s) * m_outChannels) * spatial, m_transposed,
-                       m_dcol.data() + s * spatial, columns);
-            }
-            MatrixView dx(m_dx.data(), m_input.c, columns);
-            dx.noalias() = ConstMatrixView(m_flipped.data(), m_input.c, outPatch)
-                           * ConstMatrixView(m_dcol.data(), outPatch, columns);
-            for (int s = 0; s < n; ++s)
-            {
-                for (int c = 0; c < m_input.c; ++c)
-                {
-                    std::memcpy(gradIn + (size_t(g + s) * m_input.c + c) * spatial,
-                                m_dx.data() + c * columns + s * spatial, sizeof(float) * spatial);
-                }
-            }
+            TransposedGradIn(gradOut + size_t(g) * m_outChannels * spatial, n,
+                             gradIn + size_t(g) * m_input.c * spatial);
         }
         else if (gradIn != nullptr)
         {

@@ -96,6 +96,10 @@ class Conv2dLayer : public Layer
     void Im2Col(const float* in, float* col, size_t stride) const;
     /// Fold one sample's col gradients (rows \p stride apart) back into its input gradient.
     void Col2Im(const float* col, size_t stride, float* in) const;
+    /// Fill m_flipped with the filters as a transposed convolution's: (c, o, k-1-ky, k-1-kx).
+    void FlipFilters(const float* params);
+    /// The input gradient of \p n samples by the transposed convolution of \p gradOut.
+    void TransposedGradIn(const float* gradOut, int n, float* gradIn);
 
     int m_outChannels;  //!< filters
     int m_kernel;       //!< kernel side
