@@ -171,8 +171,29 @@ def algorithm_lists():
     return wrong
 
 
+def rst_errors():
+    """(file, message) for every reStructuredText error or warning in doc/*.rst (a malformed
+    table, a link to no section), Sphinx's own directives and roles aside."""
+    import io
+    import docutils.core
+    found = []
+    for name in sorted(f for f in os.listdir(os.path.join(src, "doc")) if f.endswith(".rst")):
+        stream = io.StringIO()
+        docutils.core.publish_doctree(
+            open(os.path.join(src, "doc", name)).read(),
+            settings_overrides={"report_level": 2, "warning_stream": stream})
+        for line in stream.getvalue().splitlines():
+            if re.search(r"\((WARNING|ERROR|SEVERE)/", line) and not re.search(
+                    r"Unknown (directive type|interpreted text role)", line):
+                found.append((f"doc/{name}", line))
+    return found
+
+
 def main():
     failed = 0
+    for name, message in rst_errors():
+        print(f"FAIL: {name}: {message}")
+        failed = 1
     for name, listed, table in algorithm_lists():
         print(f"FAIL: {name}: lists the algorithms as {listed}; dl-train's table: {table}")
         failed = 1
