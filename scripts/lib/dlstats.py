@@ -1,7 +1,8 @@
 """Small statistics for the study scripts (standard library only).
 
 mean_ci: a mean over seeds with its 95% Student-t half-width; wilson: a share with its 95%
-Wilson score interval (sound for small counts, where the normal one is not).
+Wilson score interval (sound for small counts, where the normal one is not); rst_table: the
+studies' tables as reStructuredText, which the doc includes as printed.
 """
 import math
 import statistics
@@ -52,3 +53,14 @@ def quantile_ci(values, q, z=1.96):
     low = min(n, max(1, math.floor(n * q - half)))
     high = min(n, max(1, math.ceil(n * q + half)))
     return quantile(v, q), v[low - 1], v[high - 1]
+
+
+def rst_table(header, cells):
+    """A reStructuredText simple table of header and rows of strings, ending in a newline."""
+    widths = [max(len(r[i]) for r in cells + [header]) for i in range(len(header))]
+    rule = "  ".join("=" * w for w in widths)
+
+    def line(row):
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
+    return "\n".join([rule, line(header), rule] + [line(r) for r in cells] + [rule]) + "\n"

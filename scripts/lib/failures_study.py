@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dlstats import mean_ci  # noqa: E402
+from dlstats import mean_ci, rst_table  # noqa: E402
 
 TARGET = 0.78  # replica test accuracy that every setting reaches without failures
 TAILS = [("none", "none"), ("exponential", "exponential"), ("lognormal", "log-normal"),
@@ -45,7 +45,7 @@ def load(out):
             if base == "stragglers":
                 scenario = tail_label(p.get("straggler", "none"))
                 scenario = "no failure" if scenario == "none" else "stragglers: " + scenario
-            path = entry["command"][-2].split("=", 1)[1]  # --output=PATH
+            path = os.path.join(os.path.dirname(folder), entry["csv"])
             status = entry.get("status")
             if status != "ok":
                 log = os.path.join(os.path.dirname(folder), "logs", run + ".log")
@@ -109,10 +109,7 @@ def summarise(runs):
 def table(cells):
     header = ["scenario", "setting", "seeds", "final replica acc.", f"sim s to {TARGET:.0%}",
               "sim s (run)", "arrival", "note"]
-    widths = [max(len(r[i]) for r in cells + [header]) for i in range(len(header))]
-    rule = "  ".join("=" * w for w in widths)
-    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
-    return "\n".join([rule, line(header), rule] + [line(r) for r in cells] + [rule]) + "\n"
+    return rst_table(header, cells)
 
 
 def curve(group):
