@@ -72,11 +72,8 @@ void
 DistributedLearningHelper::SetAlgorithm(const std::string& name, const std::string& psTransport)
 {
     NS_LOG_FUNCTION(this << name << psTransport);
-    std::string why;
-    NS_ABORT_MSG_UNLESS(IsAlgorithm(name, &why), why);
-    NS_ABORT_MSG_UNLESS(psTransport == "udp" || psTransport == "tcp",
-                        "unknown parameter-server transport '" << psTransport
-                                                               << "' (expected udp or tcp)");
+    const std::string why = CheckAlgorithm(name, psTransport);
+    NS_ABORT_MSG_UNLESS(why.empty(), why);
     m_algorithm = name;
     m_psTransport.clear();
     if (const SyncAlgorithmAlias* alias = FindSyncAlgorithmAlias(name))
@@ -118,6 +115,45 @@ DistributedLearningHelper::IsAlgorithm(const std::string& name, std::string* why
     return false;
 }
 
+std::string
+DistributedLearningHelper::CheckAlgorithm(const std::string& name, const std::string& psTransport)
+{
+    std::string why;
+    if (!IsAlgorithm(name, &why))
+    {
+        return why;
+    }
+    if (psTransport != "udp" && psTransport != "tcp")
+    {
+        return "unknown parameter-server transport '" + psTransport + "' (expected udp or tcp)";
+    }
+    return "";
+}
+
+std::string
+DistributedLearningHelper::CheckTcpVariant(const std::string& variant)
+{
+    TypeId tid;
+    if (TypeId::LookupByNameFailSafe(variant, &tid) && StreamTransport::IsCongestionControl(tid))
+    {
+        return "";
+    }
+    return "'" + variant
+           + "' is not a TCP congestion control (e.g. ns3::TcpNewReno, ns3::TcpCubic)";
+}
+
+std::string
+DistributedLearningHelper::CheckWorkers(uint32_t workers) const
+{
+    const uint32_t minWorkers = GetMinWorkers();
+    if (workers < minWorkers)
+    {
+        return "algorithm " + m_algorithm + " needs at least " + std::to_string(minWorkers)
+               + " workers, got " + std::to_string(workers);
+    }
+    return "";
+}
+
 uint32_t
 DistributedLearningHelper::GetMinWorkers() const
 {
@@ -141,12 +177,9 @@ DistributedLearningHelper::SetGranularity(dl::BlockPartition::Granularity granul
 void
 DistributedLearningHelper::SetTcp(const std::string& variant, Time minRto)
 {
-    TypeId tid;
-    NS_ABORT_MSG_UNLESS(TypeId::LookupByNameFailSafe(variant, &tid)
-                            && StreamTransport::IsCongestionControl(tid),
-                        "'" << variant << "' is not a TCP congestion control (e.g. "
-                            << "ns3::TcpNewReno, ns3::TcpCubic)");
-    m_streamFactory.Set("SocketType", TypeIdValue(tid));
+    const std::string why = CheckTcpVariant(variant);
+    NS_ABORT_MSG_UNLESS(why.empty(), why);
+    m_streamFactory.Set("SocketType", TypeIdValue(TypeId::LookupByName(variant)));
     m_streamFactory.Set("MinRto", TimeValue(minRto));
 }
 
@@ -508,9 +541,8 @@ DistributedLearningHelper::CheckInstall(const NodeContainer& workers, Ptr<Node> 
     NS_ABORT_MSG_UNLESS(n == job->GetConfig().workers,
                         "Install: " << n << " worker nodes for a job of "
                                     << job->GetConfig().workers << " workers (one shard each)");
-    const uint32_t minWorkers = GetMinWorkers();
-    NS_ABORT_MSG_IF(n < minWorkers, "algorithm " << m_algorithm << " needs at least " << minWorkers
-                                                 << " workers, got " << n);
+    const std::string tooFew = CheckWorkers(n);
+    NS_ABORT_MSG_UNLESS(tooFew.empty(), tooFew);
     NS_ABORT_MSG_IF(!m_psTransport.empty() && !server,
                     "algorithm ps needs a server node: Install(workers, server, job)");
     NS_ABORT_MSG_IF(m_psTransport.empty() && server,

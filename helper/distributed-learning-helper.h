@@ -88,6 +88,25 @@ class DistributedLearningHelper
      */
     static bool IsAlgorithm(const std::string& name, std::string* why = nullptr);
 
+    /**
+     * \param name a short name or TypeId name
+     * \param psTransport "udp" or "tcp"
+     * \return why SetAlgorithm(name, psTransport) would abort (one line), or empty
+     */
+    static std::string CheckAlgorithm(const std::string& name, const std::string& psTransport);
+
+    /**
+     * \param variant a TypeId name
+     * \return why SetTcp(variant, ...) would abort (one line), or empty
+     */
+    static std::string CheckTcpVariant(const std::string& variant);
+
+    /**
+     * \param workers the worker nodes Install would be given
+     * \return why the algorithm cannot run on so few (one line), or empty
+     */
+    std::string CheckWorkers(uint32_t workers) const;
+
     /** \return true if the algorithm needs a server node (Install(workers, server, job)) */
     bool NeedsServer() const
     {

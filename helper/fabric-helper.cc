@@ -72,17 +72,12 @@ FabricHelper::SetRoutingAttribute(const std::string& name, const AttributeValue&
 void
 FabricHelper::SetTopology(const std::string& topology)
 {
-    NS_ABORT_MSG_UNLESS(topology == "star" || topology == "leaf-spine" || topology == "fat-tree",
-                        "unknown topology '" << topology
-                                             << "' (expected star, leaf-spine or fat-tree)");
     m_topology = topology;
 }
 
 void
 FabricHelper::SetLeafSpineShape(uint32_t hostsPerLeaf, uint32_t spines)
 {
-    NS_ABORT_MSG_IF(hostsPerLeaf < 1 || spines < 1,
-                    "leaf-spine needs >= 1 host per leaf and >= 1 spine");
     m_hostsPerLeaf = hostsPerLeaf;
     m_spines = spines;
 }
@@ -90,7 +85,6 @@ FabricHelper::SetLeafSpineShape(uint32_t hostsPerLeaf, uint32_t spines)
 void
 FabricHelper::SetFatTreeK(uint32_t k)
 {
-    NS_ABORT_MSG_IF(k != 0 && (k < 2 || k % 2 != 0), "fat-tree k must be even and >= 2, got " << k);
     m_fatTreeK = k;
 }
 
@@ -198,18 +192,63 @@ FabricHelper::CheckRanks(uint32_t hosts) const
     return "";
 }
 
+std::string
+FabricHelper::Check(uint32_t hosts) const
+{
+    if (m_topology != "star" && m_topology != "leaf-spine" && m_topology != "fat-tree")
+    {
+        return "unknown topology '" + m_topology + "' (expected star, leaf-spine or fat-tree)";
+    }
+    if (hosts < 1)
+    {
+        return "a fabric needs at least one host";
+    }
+    if (m_hostsPerLeaf < 1 || m_spines < 1)
+    {
+        return "a leaf-spine needs at least one host per leaf and one spine";
+    }
+    if (m_fatTreeK != 0 && (m_fatTreeK < 2 || m_fatTreeK % 2 != 0 || m_fatTreeK > 64))
+    {
+        return "a fat-tree's k must be 0 (the smallest that holds the hosts) or even in [2, 64], "
+               "got "
+               + std::to_string(m_fatTreeK);
+    }
+    if (m_topology == "fat-tree" && FatTreeHosts(FatTreeArity(hosts)) < hosts)
+    {
+        const uint32_t k = FatTreeArity(hosts);
+        return "a " + std::to_string(k) + "-ary fat-tree holds " + std::to_string(FatTreeHosts(k))
+               + " hosts, not " + std::to_string(hosts);
+    }
+    if (m_linkRate.GetBitRate() == 0)
+    {
+        return "the link rate must be positive";
+    }
+    if (m_linkDelay.IsStrictlyNegative())
+    {
+        return "the link delay must not be negative";
+    }
+    if (m_queueSize.GetValue() < 1)
+    {
+        return "switch port queues must hold at least one packet or byte";
+    }
+    if (m_mtu < 100 || m_mtu > 65535)
+    {
+        return "the MTU must lie in [100, 65535] bytes, got " + std::to_string(m_mtu);
+    }
+    return CheckRanks(hosts);
+}
+
 NodeContainer
 FabricHelper::Create(uint32_t hosts)
 {
     NS_LOG_FUNCTION(this << hosts);
     NS_ABORT_MSG_IF(m_hosts.GetN() > 0, "FabricHelper::Create called twice");
-    NS_ABORT_MSG_IF(hosts < 1, "a fabric needs at least one host");
+    const std::string why = Check(hosts);
+    NS_ABORT_MSG_UNLESS(why.empty(), "FabricHelper: " << why);
     m_p2p.SetDeviceAttribute("DataRate", DataRateValue(m_linkRate));
     m_p2p.SetDeviceAttribute("Mtu", UintegerValue(m_mtu));
     m_p2p.SetChannelAttribute("Delay", TimeValue(m_linkDelay));
     m_p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(m_queueSize));
-    const std::string ranks = CheckRanks(hosts);
-    NS_ABORT_MSG_UNLESS(ranks.empty(), "FabricHelper: " << ranks);
     if (m_topology == "star")
     {
         BuildStar(hosts);
@@ -274,8 +313,6 @@ void
 FabricHelper::BuildFatTree(uint32_t n)
 {
     const uint32_t k = FatTreeArity(n);
-    NS_ABORT_MSG_IF(FatTreeHosts(k) < n,
-                    "a " << k << "-ary fat-tree holds " << FatTreeHosts(k) << " hosts, not " << n);
     const uint32_t half = k / 2;
     const uint32_t edges = k * half; // edge switches, pod p owns [p * half, (p + 1) * half)
     const uint32_t aggs = k * half;  // aggregation switches, numbered like the edges

@@ -61,7 +61,7 @@ class FabricHelper
   public:
     FabricHelper();
 
-    /** Topology: "star", "leaf-spine" or "fat-tree"; aborts on anything else. */
+    /** Topology: "star", "leaf-spine" or "fat-tree" (Check says which are not). */
     void SetTopology(const std::string& topology);
     /** Leaf-spine shape: hosts per leaf switch and number of spine switches. */
     void SetLeafSpineShape(uint32_t hostsPerLeaf, uint32_t spines);
@@ -104,6 +104,14 @@ class FabricHelper
      * \return why this shape cannot be split over the ranks set (one line), or empty if it can
      */
     std::string CheckRanks(uint32_t hosts) const;
+
+    /**
+     * Every setting at once: the topology's name and shape, link rate, delay, queue size and
+     * MTU, and the split over ranks (CheckRanks). Create aborts with this line.
+     * \param hosts the hosts Create would be given
+     * \return why Create(hosts) would fail with these settings (one line), or empty
+     */
+    std::string Check(uint32_t hosts) const;
 
     /**
      * Create \p hosts host nodes, the switches, and the links.

@@ -10,6 +10,7 @@
 #include "ns3/pointer.h"
 
 #include <cmath>
+#include <sstream>
 
 namespace ns3
 {
@@ -25,10 +26,6 @@ void
 PacketLossHelper::SetModel(const std::string& model, double rate)
 {
     NS_LOG_FUNCTION(this << model << rate);
-    NS_ABORT_MSG_UNLESS(model == "bernoulli" || model == "burst" || model == "gilbert-elliott",
-                        "unknown loss model '"
-                            << model << "' (expected bernoulli, burst or gilbert-elliott)");
-    NS_ABORT_MSG_UNLESS(rate >= 0.0 && rate < 1.0, "loss rate " << rate << " is not in [0, 1)");
     m_model = model;
     m_rate = rate;
 }
@@ -36,13 +33,35 @@ PacketLossHelper::SetModel(const std::string& model, double rate)
 void
 PacketLossHelper::SetBurstLength(double packets)
 {
-    NS_ABORT_MSG_IF(!(packets >= 1.0), "burst length must be at least 1 packet");
     m_burstLength = packets;
+}
+
+std::string
+PacketLossHelper::Check() const
+{
+    if (m_model != "bernoulli" && m_model != "burst" && m_model != "gilbert-elliott")
+    {
+        return "unknown loss model '" + m_model
+               + "' (expected bernoulli, burst or gilbert-elliott)";
+    }
+    if (!(m_rate >= 0.0 && m_rate < 1.0))
+    {
+        std::ostringstream rate;
+        rate << m_rate;
+        return "the loss rate must lie in [0, 1), got " + rate.str();
+    }
+    if (!(m_burstLength >= 1.0))
+    {
+        return "the mean loss burst length must be at least 1 packet";
+    }
+    return "";
 }
 
 Ptr<ErrorModel>
 PacketLossHelper::Create() const
 {
+    const std::string why = Check();
+    NS_ABORT_MSG_UNLESS(why.empty(), "PacketLossHelper: " << why);
     if (m_model == "bernoulli")
     {
         Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
@@ -72,6 +91,8 @@ void
 PacketLossHelper::Install(const NetDeviceContainer& devices)
 {
     NS_LOG_FUNCTION(this << devices.GetN());
+    const std::string why = Check();
+    NS_ABORT_MSG_UNLESS(why.empty(), "PacketLossHelper: " << why);
     if (m_rate <= 0.0)
     {
         return;

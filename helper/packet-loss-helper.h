@@ -34,7 +34,7 @@ class PacketLossHelper
      * \param rate the long-run fraction of packets the model drops, in [0, 1)
      */
     void SetModel(const std::string& model, double rate);
-    /** Mean burst length in packets (burst and gilbert-elliott; >= 1). */
+    /** Mean burst length in packets (burst and gilbert-elliott; >= 1: Check). */
     void SetBurstLength(double packets);
 
     /** \return the loss model's name */
@@ -48,6 +48,12 @@ class PacketLossHelper
     {
         return m_rate;
     }
+
+    /**
+     * \return why these settings are no loss model (one line: an unknown name, a rate outside
+     *         [0, 1), a burst shorter than a packet), or empty; Create and Install abort with it
+     */
+    std::string Check() const;
 
     /** \return a new error model with these settings */
     Ptr<ErrorModel> Create() const;

@@ -65,7 +65,7 @@ check "kill -9 leaves no dl-train running" "! pgrep -f -- '--output=$tmp/killed'
 "$root/scripts/dl-sweep" "${grid[@]}" --out "$tmp/bad" --algorithm rps --lossRate 0.1,1.5 \
     2>"$tmp/third.err"
 check "failing run: non-zero exit" "[ $? -ne 0 ]"
-check "failing run reported with its stderr" "grep -q 'FAILED.*lossRate=1.5' $tmp/third.err && grep -q 'lossRate must lie in' $tmp/third.err"
+check "failing run reported with its stderr" "grep -q 'FAILED.*lossRate=1.5' $tmp/third.err && grep -q 'loss rate must lie in' $tmp/third.err"
 check "the other run finished" "grep -q '1 ok, 1 failed' $tmp/third.err"
 check "failed run leaves no CSV" "[ ! -e '$tmp/bad/runs/lossRate=1.5.csv' ] && [ -e '$tmp/bad/runs/lossRate=0.1.csv' ]"
 

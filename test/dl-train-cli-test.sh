@@ -181,7 +181,7 @@ bad() {
     check "$name: one clear line" "[ \$(wc -l < $tmp/bad.err) -eq 1 ] && grep -q -- '$pattern' $tmp/bad.err"
     check "$name: no results file" "[ ! -e $tmp/bad.csv ]"
 }
-bad "negative loss rate" "lossRate must lie in" --lossRate=-0.1
+bad "negative loss rate" "the loss rate must lie in \[0, 1), got -0.1" --lossRate=-0.1
 bad "Pareto shape 1 without a cap" "has no finite mean" --straggler=pareto:1ms:1
 bad "straggler at a negative time" "expected none, exponential" --straggler=exponential:-2ms
 bad "unknown straggler" "expected none, exponential" --straggler=weibull:2ms
@@ -199,7 +199,7 @@ bad "crash of a worker that does not exist" "there are 4 workers (0 to 3)" --cra
 bad "crash at a negative time" "expected WORKER:DOWN\[:UP\]" --crash=1:-1ms
 bad "restart before the crash" "it must restart (UP) after it crashes (DOWN)" --crash=1:5ms:2ms
 bad "a ring member restarted" "ring-allreduce cannot take a crashed worker back" --algorithm=ring-allreduce --crash=1:5ms:9ms
-bad "unknown algorithm" "unknown or unavailable --algorithm: unknown algorithm .sgd. (expected rps, allreduce" --algorithm=sgd
+bad "unknown algorithm" "^dl-train: error: unknown algorithm .sgd. (expected rps, allreduce" --algorithm=sgd
 bad "a TypeId that is no algorithm" "unknown algorithm .ns3::Node." --algorithm=ns3::Node
 bad "unknown model" "unknown model" --model=resnet
 bad "unknown depth" "unknown model .resnet21. (residual networks: resnet20" --model=resnet21
@@ -232,12 +232,12 @@ bad "not a congestion control" "is not a TCP congestion control" --algorithm=rin
 bad "seed beyond 32 bits" "seed must lie in" --seed=4294967296
 bad "seed zero" "seed must lie in" --seed=0
 bad "negative seed" "seed must lie in" --seed=-1
-bad "empty queues" "queueSize must hold" --queueSize=0p
+bad "empty queues" "switch port queues must hold at least one packet or byte" --queueSize=0p
 bad "unknown event order" "unknown --eventOrder .fifo." --eventOrder=fifo
 # A negative thread count wrapped to 4 billion threads and a huge one took minutes: both hung.
 bad "negative thread count" "threads must lie in \[0, 256\]" --threads=-2
 bad "huge thread count" "threads must lie in \[0, 256\]" --threads=100000
-bad "learning rate -1 (the library's auto)" "learningRate must not be negative" --learningRate=-1
+bad "learning rate -1 (the library's auto)" "invalid --learningRate .-1. (a number of at least 0" --learningRate=-1
 bad "library checks speak in flags" "^dl-train: error: --epochs must be positive" --epochs=0
 # This build has no MPI: launched as 2 processes (mpirun's variable), it refuses, rather than
 # run the whole job twice and write one file from both.

@@ -23,5 +23,8 @@ expect same-port "cannot bind UDP port 9000"
 expect ps-no-server "needs a server node"
 expect tcp-variant "is not a TCP congestion control"
 expect not-an-algorithm "or the TypeId name of a registered SyncAlgorithm subclass"
+expect fabric-topology "unknown topology .ring. (expected star, leaf-spine or fat-tree)"
+expect fabric-mtu "the MTU must lie in \[100, 65535\] bytes, got 50"
+expect loss-rate "the loss rate must lie in \[0, 1), got -0.5"
 expect bad-config "TrainingConfig::workers must be at least 1"
 exit $fail

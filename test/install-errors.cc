@@ -46,10 +46,11 @@ main(int argc, char* argv[])
 {
     std::string which;
     CommandLine cmd(__FILE__);
-    cmd.AddValue("case",
-                 "no-ipv4 | twice | count | too-few | same-port | ps-no-server | "
-                 "tcp-variant | bad-config | not-an-algorithm",
-                 which);
+    cmd.AddValue(
+        "case",
+        "no-ipv4 | twice | count | too-few | same-port | ps-no-server | "
+        "tcp-variant | bad-config | not-an-algorithm | fabric-topology | fabric-mtu | loss-rate",
+        which);
     cmd.Parse(argc, argv);
     DistributedLearningHelper training;
     if (which == "no-ipv4")
@@ -89,6 +90,24 @@ main(int argc, char* argv[])
     else if (which == "not-an-algorithm")
     {
         training.SetAlgorithm("ns3::Node");
+    }
+    else if (which == "fabric-topology")
+    {
+        FabricHelper fabric; // the setter takes the name; Create checks every setting
+        fabric.SetTopology("ring");
+        fabric.Create(4);
+    }
+    else if (which == "fabric-mtu")
+    {
+        FabricHelper fabric;
+        fabric.SetMtu(50);
+        fabric.Create(4);
+    }
+    else if (which == "loss-rate")
+    {
+        PacketLossHelper loss;
+        loss.SetModel("bernoulli", -0.5); // would have installed nothing, silently
+        loss.Install(NetDeviceContainer());
     }
     else if (which == "bad-config")
     {

@@ -13,6 +13,7 @@
 
 /**
  * \defgroup dl-trainer Embedded trainer (no ns-3 dependency)
+ * \ingroup distributed-learning
  * Datasets, models over one flat parameter vector, gradients, optimiser, evaluation.
  */
 namespace dl
