@@ -6,7 +6,7 @@
 //
 // Workers are ns-3 nodes on lossy links; every round each trains its replica on a real minibatch
 // (embedded trainer) and synchronises over UDP with the chosen algorithm. Results: one CSV row
-// per evaluation point (columns: doc/distributed-learning.rst, section "dl-train").
+// per evaluation point (columns: doc/job.rst, section "dl-train").
 //
 //   ./dl-train --algorithm=rps --workers=16 --lossRate=0.05 --epochs=3 --output=rps.csv
 //   ./dl-train --PrintHelp

@@ -68,7 +68,6 @@ void
 TrainingScenarioHelper::AddCommandLineValues(CommandLine& cmd)
 {
     TrainingScenario& s = m_settings;
-    TrainingConfig& c = s.job;
     cmd.AddValue("algorithm", JoinSyncAlgorithmNames(" | ") + " (or a SyncAlgorithm's TypeId name)",
                  s.algorithm);
     cmd.AddValue("psTransport", "ps: udp (lossy) | tcp (reliable)", s.psTransport);
@@ -110,49 +109,37 @@ TrainingScenarioHelper::AddCommandLineValues(CommandLine& cmd)
     cmd.AddValue("phaseTimeout",
                  "deadline of each exchange phase (0s: derived from model size and link rate)",
                  s.phaseTimeout);
-    cmd.AddValue("dataset", "fashion-mnist | cifar10 | synthetic | text", c.dataset);
-    cmd.AddValue("dataDir",
-                 "dataset folder (default for fashion-mnist: /usr/share/datasets/fashion-mnist)",
-                 c.dataDir);
-    cmd.AddValue("dataFile", "text: a UTF-8 file (default: the texts of Debian's fortunes package)",
-                 c.dataFile);
-    cmd.AddValue("seqLength", "text: characters per window (truncated back-propagation length)",
-                 c.seqLength);
-    cmd.AddValue("model", "softmax | mlp | cnn | resnet20 | resnet32 | resnet56 | resnet110 | lstm",
-                 c.model);
-    cmd.AddValue(
-        "hidden",
-        "mlp hidden layer sizes, or lstm hidden state sizes (one layer each), comma separated",
-        c.hidden);
-    cmd.AddValue("epochs", "passes over the training set", c.epochs);
-    cmd.AddValue("batchSize", "per-worker minibatch size", c.batchSize);
-    cmd.AddValue("dropRemainder",
-                 "never step on a short last minibatch of a pass (false: keep it; rows are then "
-                 "never taken right after one)",
-                 c.dropRemainder);
-    cmd.AddValue("augment",
-                 "random crops (4-pixel padding) and left-right flips of training pictures",
-                 c.augment);
+    // The trainer's settings are TrainingJob's attributes: --epochs is --ns3::TrainingJob::Epochs.
+    const std::pair<const char*, const char*> jobFlags[] = {{"dataset", "Dataset"},
+                                                            {"dataDir", "DataDir"},
+                                                            {"dataFile", "DataFile"},
+                                                            {"seqLength", "SeqLength"},
+                                                            {"model", "Model"},
+                                                            {"hidden", "Hidden"},
+                                                            {"epochs", "Epochs"},
+                                                            {"batchSize", "BatchSize"},
+                                                            {"dropRemainder", "DropRemainder"},
+                                                            {"augment", "Augment"},
+                                                            {"lrSchedule", "LrSchedule"},
+                                                            {"warmupRounds", "WarmupRounds"},
+                                                            {"momentum", "Momentum"},
+                                                            {"weightDecay", "WeightDecay"},
+                                                            {"nonIidAlpha", "NonIidAlpha"},
+                                                            {"trainSubset", "TrainSubset"},
+                                                            {"testSubset", "TestSubset"},
+                                                            {"seed", "Seed"},
+                                                            {"backend", "Backend"},
+                                                            {"threads", "Threads"}};
+    for (const auto& [flag, attribute] : jobFlags)
+    {
+        cmd.AddValue(flag, std::string("ns3::TrainingJob::") + attribute);
+    }
     cmd.AddValue(
         "learningRate",
         "base learning rate, or auto: 0.01 * sqrt(workers * batchSize / 32) (lstm: 0.1 * ...)",
         s.learningRate);
-    cmd.AddValue("lrSchedule", "constant | step | cosine", c.lrSchedule);
-    cmd.AddValue("warmupRounds", "linear learning-rate warm-up, in rounds", c.warmupRounds);
-    cmd.AddValue("momentum", "SGD momentum", c.momentum);
-    cmd.AddValue("weightDecay", "L2 weight decay", c.weightDecay);
-    cmd.AddValue("nonIidAlpha", "0: IID shards; >0: Dirichlet(alpha) label skew", c.nonIidAlpha);
-    cmd.AddValue("trainSubset", "use the first N training samples (0: all)", c.trainSubset);
-    cmd.AddValue("testSubset", "evaluate on the first N test samples (0: all)", c.testSubset);
     cmd.AddValue("evalEvery", "rounds between results rows (0: once per epoch)", s.evalEvery);
-    cmd.AddValue("seed", "seed of the network and the trainer", c.seed);
     cmd.AddValue("run", "ns-3 run number (independent replications with one seed)", s.run);
-    cmd.AddValue("backend", "cpu | cuda", c.backend);
-    cmd.AddValue("threads",
-                 "threads for local steps and evaluations, 0 to 256 (0: one per core, at most 8; "
-                 "over ranks, each rank's share of its machine's cores); the results do not "
-                 "depend on it",
-                 c.threads);
     cmd.AddValue("eventOrder",
                  "order of same-instant events: ns3 (ns-3's scheduler) | canonical (the same "
                  "on any number of ranks; needed for runs over several ranks)",
@@ -185,12 +172,20 @@ TrainingScenarioHelper::CheckFlags()
     {
         return "unknown --granularity '" + s.granularity + "' (expected packet or block)";
     }
+    std::string why = CheckNumbers();
+    return why.empty() ? CheckTimes() : why;
+}
+
+std::string
+TrainingScenarioHelper::CheckNumbers()
+{
+    TrainingScenario& s = m_settings;
     // "auto" is the job's own AUTO_LEARNING_RATE; a number must not pass for it (-1).
     if (s.learningRate != "auto"
         && (!ParseNumber(
                 s.learningRate, [](const std::string& t, size_t* u) { return std::stod(t, u); },
-                s.job.learningRate)
-            || !(s.job.learningRate >= 0 && std::isfinite(s.job.learningRate))))
+                m_config.learningRate)
+            || !(m_config.learningRate >= 0 && std::isfinite(m_config.learningRate))))
     {
         return "invalid --learningRate '" + s.learningRate
                + "' (a number of at least 0, or auto; 0 freezes the models: pure synchronisation)";
@@ -205,21 +200,28 @@ TrainingScenarioHelper::CheckFlags()
         {
             return "invalid --workers '" + s.workers + "' (a count in [1, 65535])";
         }
-        s.job.workers = uint32_t(n);
+        m_config.workers = uint32_t(n);
     }
     if (s.algorithm == "local")
     {
-        if (!s.workers.empty() && s.job.workers != 1)
+        if (!s.workers.empty() && m_config.workers != 1)
         {
             return "--algorithm=local trains one worker; drop --workers";
         }
-        s.job.workers = 1;
+        m_config.workers = 1;
     }
     // ns-3 seeds are 32-bit and non-zero; a larger value would be cut to another seed.
-    if (s.job.seed < 1 || s.job.seed > 4294967295ULL)
+    if (m_config.seed < 1 || m_config.seed > 4294967295ULL)
     {
         return "--seed must lie in [1, 4294967295]";
     }
+    return "";
+}
+
+std::string
+TrainingScenarioHelper::CheckTimes()
+{
+    TrainingScenario& s = m_settings;
     // The times (computeTime may stay empty: the worker's own default).
     const struct
     {
@@ -264,7 +266,7 @@ TrainingScenarioHelper::ConfigureHelpers()
     }
     m_training.SetAlgorithm(s.algorithm, s.psTransport);
     if (!(why = m_training.SetStragglers(s.straggler)).empty()
-        || !(why = m_training.CheckWorkers(s.job.workers)).empty())
+        || !(why = m_training.CheckWorkers(m_config.workers)).empty())
     {
         return why;
     }
@@ -294,7 +296,7 @@ TrainingScenarioHelper::ConfigureHelpers()
     m_fabric.SetQueueSize(queue);
     m_fabric.SetMtu(s.mtu);
     m_fabric.SetRanks(RankExchange::GetSize());
-    const uint32_t hosts = s.job.workers + (m_training.NeedsServer() ? 1 : 0);
+    const uint32_t hosts = m_config.workers + (m_training.NeedsServer() ? 1 : 0);
     return m_fabric.Check(hosts);
 }
 
@@ -315,7 +317,7 @@ TrainingScenarioHelper::BuildFabric(uint32_t hosts)
     }
     const uint32_t ranks = m_fabric.GetRanks();
     std::vector<uint32_t> workersOnRank(ranks, 0);
-    for (uint32_t i = 0; i < s.job.workers; ++i)
+    for (uint32_t i = 0; i < m_config.workers; ++i)
     {
         workersOnRank[nodes.Get(i)->GetSystemId()]++;
     }
@@ -324,7 +326,7 @@ TrainingScenarioHelper::BuildFabric(uint32_t hosts)
         if (workersOnRank[r] == 0)
         {
             return "rank " + std::to_string(r) + " of " + std::to_string(ranks)
-                   + " would simulate none of the " + std::to_string(s.job.workers)
+                   + " would simulate none of the " + std::to_string(m_config.workers)
                    + " workers (its racks hold no workers): use fewer ranks";
         }
     }
@@ -343,22 +345,23 @@ TrainingScenarioHelper::Build()
 {
     NS_LOG_FUNCTION(this);
     TrainingScenario& s = m_settings;
-    if (s.job.threads == 0 && RankExchange::GetSize() > 1)
+    m_config = TrainingJob::GetDefaultConfig(); // the trainer's settings: TrainingJob's attributes
+    if (m_config.threads == 0 && RankExchange::GetSize() > 1)
     {
         // Ranks on one machine share its cores: each takes its share by default.
-        s.job.threads = dl::ThreadPool::DefaultThreads(RankExchange::GetLocalSize());
+        m_config.threads = dl::ThreadPool::DefaultThreads(RankExchange::GetLocalSize());
     }
     std::string why = CheckFlags();
     if (!why.empty() || !(why = ConfigureHelpers()).empty())
     {
         return why;
     }
-    RngSeedManager::SetSeed(uint32_t(s.job.seed));
+    RngSeedManager::SetSeed(uint32_t(m_config.seed));
     RngSeedManager::SetRun(s.run);
-    s.job.run = s.run;
+    m_config.run = s.run;
     try
     {
-        m_job = TrainingJob::Create(s.job);
+        m_job = TrainingJob::Create(m_config);
     }
     catch (const std::exception& e)
     {
@@ -366,7 +369,7 @@ TrainingScenarioHelper::Build()
     }
     // The network: a standard fabric of hosts (the workers, then the server for ps).
     const bool withServer = m_training.NeedsServer();
-    if (!(why = BuildFabric(s.job.workers + (withServer ? 1 : 0))).empty())
+    if (!(why = BuildFabric(m_config.workers + (withServer ? 1 : 0))).empty())
     {
         return why;
     }
@@ -380,7 +383,7 @@ TrainingScenarioHelper::Build()
         m_loss.AssignStreams(m_fabric.AssignStreams(0));
     }
     NodeContainer workers;
-    for (uint32_t i = 0; i < s.job.workers; ++i)
+    for (uint32_t i = 0; i < m_config.workers; ++i)
     {
         workers.Add(m_fabric.GetHosts().Get(i));
     }
@@ -396,7 +399,7 @@ TrainingScenarioHelper::Build()
     {
         m_training.SetWorkerAttribute("ComputeTime", TimeValue(m_computeTime));
     }
-    m_training.Install(workers, withServer ? m_fabric.GetHosts().Get(s.job.workers) : nullptr,
+    m_training.Install(workers, withServer ? m_fabric.GetHosts().Get(m_config.workers) : nullptr,
                        m_job);
     m_training.AssignStreams(1 << 20); // the stragglers' draws: past the fabric's and loss streams
     if (!(why = m_training.ScheduleCrashes(s.crash)).empty())
@@ -415,10 +418,10 @@ TrainingScenarioHelper::Describe() const
     NS_ABORT_MSG_UNLESS(m_job, "Describe: Build first");
     const TrainingScenario& s = m_settings;
     std::ostringstream out;
-    out << s.algorithm << ": " << s.job.workers << " workers, " << s.topology << ", " << s.job.model
-        << " (" << m_job->GetBackend().ParamCount() << " params, "
+    out << s.algorithm << ": " << m_config.workers << " workers, " << s.topology << ", "
+        << m_config.model << " (" << m_job->GetBackend().ParamCount() << " params, "
         << m_training.GetPartition()->TotalChunks() << " packets per model copy) on "
-        << s.job.dataset << ", ";
+        << m_config.dataset << ", ";
     if (s.algorithm == "local")
     {
         out << "no network";

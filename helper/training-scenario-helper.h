@@ -21,12 +21,12 @@ namespace ns3
  * \ingroup distributed-learning
  * The settings of dl-train's standard experiment, one per flag (doc: "dl-train"), as the
  * command line gives them: numbers where they are numbers, ns-3 value strings ("10Gbps",
- * "5ms", "1000p") where ns-3 parses them, and the trainer's own settings in \c job.
+ * "5ms", "1000p") where ns-3 parses them. The trainer's settings (dataset, model, epochs,
+ * seed, threads, ...) are TrainingJob's attributes, which Build reads as they are then.
  */
 struct TrainingScenario
 {
-    TrainingConfig job;                        //!< dataset, model, epochs, seed, threads, ...
-    std::string workers;                       //!< empty: 16, or 1 for algorithm local
+    std::string workers;                       //!< empty: TrainingJob Workers (1 for local)
     std::string learningRate{"auto"};          //!< a number, or auto
     std::string algorithm{"rps"};              //!< short name or SyncAlgorithm TypeId name
     std::string psTransport{"udp"};            //!< ps: udp | tcp
@@ -65,7 +65,7 @@ struct TrainingScenario
  * message has one source) and builds the simulation, ready for Simulator::Run.
  *
  * Build applies the run's own global settings, as a program would: it seeds ns-3's random
- * numbers (RngSeedManager) from \c job.seed and \c run, and eventOrder "canonical" installs
+ * numbers (RngSeedManager) from TrainingJob's Seed and \c run, and eventOrder "canonical" installs
  * CanonicalOrderHelper's scheduler. No attribute default is changed.
  */
 class TrainingScenarioHelper
@@ -101,6 +101,10 @@ class TrainingScenarioHelper
   private:
     /** \return the first setting this program rejects before the helpers see it, or empty */
     std::string CheckFlags();
+    /** \return why the learning rate, worker count or seed is rejected, or empty (CheckFlags) */
+    std::string CheckNumbers();
+    /** \return why one of the time flags is rejected, or empty (CheckFlags) */
+    std::string CheckTimes();
     /** \return the first setting the helpers reject, or empty (configures them as it goes) */
     std::string ConfigureHelpers();
     /** Build the fabric's hosts, switches, stacks and addresses. \return a reason or empty */
@@ -110,6 +114,7 @@ class TrainingScenarioHelper
     DistributedLearningHelper m_training; //!< the job's install
     FabricHelper m_fabric;                //!< the network
     PacketLossHelper m_loss;              //!< loss on it
+    TrainingConfig m_config;              //!< the trainer's settings (from Build)
     Ptr<TrainingJob> m_job;               //!< the trainer side
     Ptr<RoundMonitor> m_monitor;          //!< the results
     Time m_linkDelay;                     //!< parsed linkDelay

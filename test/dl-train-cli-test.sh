@@ -22,6 +22,11 @@ check "one row per epoch" "[ \$(wc -l < $tmp/a.csv) -eq 3 ]"
 check "same seed, same results" "cmp -s <(cut -d, -f1-15,17- $tmp/a.csv) <(cut -d, -f1-15,17- $tmp/b.csv)"
 check "loss shows in arrival rate" "awk -F, 'NR>1 && (\$13 < 0.85 || \$13 > 0.99) {bad=1} END {exit bad}' $tmp/a.csv"
 check "says where results are" "grep -q 'results: $tmp/a.csv' $tmp/a.out"
+# The trainer's flags are TrainingJob's attributes: the attribute's own name sets the same.
+"$bin" "${common[@]/--epochs=2/--ns3::TrainingJob::Epochs=2}" --output="$tmp/attr.csv" >/dev/null 2>&1
+check "--ns3::TrainingJob::Epochs is --epochs" "cmp -s <(cut -d, -f1-15,17- $tmp/a.csv) <(cut -d, -f1-15,17- $tmp/attr.csv)"
+"$bin" "${common[@]/--epochs=2/--ns3::TrainingJob::Epochs=1}" --output="$tmp/attr1.csv" >/dev/null 2>&1
+check "and it is not ignored" "[ \$(wc -l < $tmp/attr1.csv) -eq 2 ]"
 "$bin" "${common[@]}" --seed=6 --output="$tmp/c.csv" >/dev/null 2>&1
 check "other seed, other results" "! cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/c.csv)"
 
@@ -235,7 +240,10 @@ bad "negative seed" "seed must lie in" --seed=-1
 bad "empty queues" "switch port queues must hold at least one packet or byte" --queueSize=0p
 bad "unknown event order" "unknown --eventOrder .fifo." --eventOrder=fifo
 # A negative thread count wrapped to 4 billion threads and a huge one took minutes: both hung.
-bad "negative thread count" "threads must lie in \[0, 256\]" --threads=-2
+# A value its type cannot hold is ns-3's CommandLine's to refuse (for every attribute, as for
+# --threads, ns3::TrainingJob::Threads): its line first, then the help.
+"$bin" "${common[@]}" --output="$tmp/bad.csv" --threads=-2 >"$tmp/bad.out" 2>"$tmp/bad.err"
+check "negative thread count: refused by ns-3's CommandLine" "[ \$? -ne 0 ] && head -1 $tmp/bad.err | grep -q -- 'Invalid command-line argument: --threads=-2' && [ ! -e $tmp/bad.csv ]"
 bad "huge thread count" "threads must lie in \[0, 256\]" --threads=100000
 bad "learning rate -1 (the library's auto)" "invalid --learningRate .-1. (a number of at least 0" --learningRate=-1
 bad "library checks speak in flags" "^dl-train: error: --epochs must be positive" --epochs=0

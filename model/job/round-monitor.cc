@@ -3,6 +3,8 @@
  */
 #include "round-monitor.h"
 
+#include "model-evaluator.h"
+
 #include "ns3/rank-exchange.h"
 #include "ns3/rank-message.h"
 
@@ -25,7 +27,6 @@
 #include <cstring>
 #include <future>
 #include <iostream>
-#include <sys/stat.h>
 
 namespace ns3
 {
@@ -61,14 +62,18 @@ RoundMonitor::GetTypeId()
               .AddAttribute("StopWhenDone",
                             "Stop the simulation when every worker has ended the last round "
                             "(false: leave it to the script, e.g. when other traffic runs on).",
-                            BooleanValue(true), MakeBooleanAccessor(&RoundMonitor::m_stopWhenDone),
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&RoundMonitor::SetStopWhenDone,
+                                                &RoundMonitor::GetStopWhenDone),
                             MakeBooleanChecker())
-              .AddAttribute("Deadline",
-                            "Simulated time by which the last round must end; past it the "
-                            "simulation stops and the run is reported incomplete (0: none). "
-                            "Under heavy loss a TCP baseline can otherwise back off for ever.",
-                            TimeValue(Seconds(86400)), MakeTimeAccessor(&RoundMonitor::m_deadline),
-                            MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "Deadline",
+                  "Simulated time by which the last round must end; past it the "
+                  "simulation stops and the run is reported incomplete (0: none). "
+                  "Under heavy loss a TCP baseline can otherwise back off for ever.",
+                  TimeValue(Seconds(86400)),
+                  MakeTimeAccessor(&RoundMonitor::SetDeadline, &RoundMonitor::GetDeadline),
+                  MakeTimeChecker(Time(0)))
               .AddAttribute("PollInterval",
                             "Runs over several ranks: simulated time between two reads of the "
                             "other ranks' messages (their workers' rounds, at rank 0; whether "
@@ -108,14 +113,13 @@ RoundMonitor::Watch(Ptr<TrainingJob> job, const std::vector<Ptr<LearningWorker>>
     m_job = job;
     m_drops->SetJob(job->GetId());
     m_workers = workers;
-    m_seed = job->GetConfig().seed;
+    m_table.SetJobLabels(uint32_t(workers.size()), job->GetConfig().seed);
     m_wallStart = std::chrono::steady_clock::now();
     const uint32_t ranks = RankExchange::GetSize();
-    m_outcome = RankOutcome();
     m_partsReceived.assign(ranks, 0);
     // Armed when the simulation starts, so that a Deadline set after Watch (CreateMonitor
     // watches at once) counts.
-    m_deadlineEvent = Simulator::ScheduleNow(&RoundMonitor::ArmDeadline, this);
+    m_stopper.Start(MakeCallback(&RoundMonitor::Overdue, this));
     for (const Ptr<LearningWorker>& w : workers)
     {
         if (!w)
@@ -154,8 +158,7 @@ RoundMonitor::WatchDevices(const NetDeviceContainer& devices)
 void
 RoundMonitor::SetLabels(const std::string& algorithm, double lossRate)
 {
-    m_algorithm = algorithm;
-    m_lossRate = lossRate;
+    m_table.SetLabels(algorithm, lossRate);
 }
 
 bool
@@ -184,25 +187,16 @@ RoundMonitor::IsEvalRound(uint32_t round) const
     }
 }
 
-void
-RoundMonitor::ArmDeadline()
+std::string
+RoundMonitor::Overdue() const
 {
-    if (m_deadline.IsStrictlyPositive())
+    if (!m_job || m_localRoundsCompleted >= m_job->GetTotalRounds())
     {
-        m_deadlineEvent
-            = Simulator::Schedule(m_deadline - Simulator::Now(), &RoundMonitor::OnDeadline, this);
+        return "";
     }
-}
-
-void
-RoundMonitor::OnDeadline()
-{
-    if (m_job && m_localRoundsCompleted < m_job->GetTotalRounds())
-    {
-        Fail("round " + std::to_string(m_localRoundsCompleted + 1)
-             + " did not finish by simulated time " + std::to_string(Simulator::Now().GetSeconds())
-             + " s (Deadline)" + Stalled());
-    }
+    return "round " + std::to_string(m_localRoundsCompleted + 1)
+           + " did not finish by simulated time " + std::to_string(Simulator::Now().GetSeconds())
+           + " s (Deadline)" + Stalled();
 }
 
 std::string
@@ -217,22 +211,11 @@ RoundMonitor::Stalled() const
             std::snprintf(
                 line, sizeof(line),
                 "; stalled: worker %u crashed at %.6g s and is still down, %s waits for it",
-                a.worker, a.crashTime, m_algorithm.c_str());
+                a.worker, a.crashTime, m_table.GetAlgorithm().c_str());
             down += line;
         }
     }
     return down;
-}
-
-void
-RoundMonitor::Fail(const std::string& why)
-{
-    if (m_incomplete.empty() && m_divergence.empty())
-    {
-        m_incomplete = why;
-        NS_LOG_WARN(why);
-        SetStatus(RankOutcome::INCOMPLETE);
-    }
 }
 
 void
@@ -246,32 +229,12 @@ RoundMonitor::OnSendError(std::string worker, uint32_t peer, Socket::SocketErrno
                               << error);
         return;
     }
-    Fail("worker " + worker + " cannot send to worker " + std::to_string(peer)
-         + (error == Socket::ERROR_NOROUTETOHOST
-                ? ": no route to host (were the routing tables populated before Simulator::Run, "
-                  "e.g. Ipv4GlobalRoutingHelper::PopulateRoutingTables?)"
-                : ": socket error " + std::to_string(int(error))));
-}
-
-void
-RoundMonitor::Diverge(const std::string& what)
-{
-    if (m_divergence.empty())
-    {
-        m_divergence = what;
-        NS_LOG_WARN("diverged: " << what);
-        SetStatus(RankOutcome::DIVERGED);
-    }
-}
-
-void
-RoundMonitor::SetStatus(RankOutcome::Status status)
-{
-    m_outcome.Set(status);
-    if (status >= RankOutcome::INCOMPLETE)
-    {
-        Simulator::Stop();
-    }
+    m_stopper.Fail(
+        "worker " + worker + " cannot send to worker " + std::to_string(peer)
+        + (error == Socket::ERROR_NOROUTETOHOST
+               ? ": no route to host (were the routing tables populated before Simulator::Run, "
+                 "e.g. Ipv4GlobalRoutingHelper::PopulateRoutingTables?)"
+               : ": socket error " + std::to_string(int(error))));
 }
 
 void
@@ -279,8 +242,9 @@ RoundMonitor::OnRoundEnd(uint32_t worker, uint32_t round, double loss)
 {
     if (!std::isfinite(loss))
     {
-        Diverge("training diverged: worker " + std::to_string(worker) + " had minibatch loss "
-                + std::to_string(loss) + " in round " + std::to_string(round));
+        m_stopper.Diverge("training diverged: worker " + std::to_string(worker)
+                          + " had minibatch loss " + std::to_string(loss) + " in round "
+                          + std::to_string(round));
         return;
     }
     if (round < m_localRoundsCompleted)
@@ -341,7 +305,7 @@ RoundMonitor::ShipCompleteRounds()
     // A worker ends its rounds in order, so this rank's rounds complete in order too; a round
     // waits for every worker that is not down for all of it. One that only ended rounds its
     // peers had all missed cannot complete: some worker must have ended it.
-    while (m_incomplete.empty() && m_divergence.empty())
+    while (!m_stopper.IsOver())
     {
         const uint32_t round = m_localRoundsCompleted;
         auto it = m_rounds.find(round);
@@ -390,9 +354,10 @@ RoundMonitor::ShipRound(uint32_t round)
         // Not one packet arrived at this rank's workers: not loss the job can learn through
         // (a unit can be lost to one packet, a packet hardly to every one), but a network that
         // does not carry the job's packets.
-        Fail("no packet of round 1 arrived at any worker: do the workers have routes to each "
-             "other (routing tables populated, addresses on the interfaces they use) and a loss "
-             "rate below 1?");
+        m_stopper.Fail(
+            "no packet of round 1 arrived at any worker: do the workers have routes to each "
+            "other (routing tables populated, addresses on the interfaces they use) and a loss "
+            "rate below 1?");
         return;
     }
     if (RankExchange::GetRank() == 0)
@@ -428,7 +393,7 @@ RoundMonitor::ShipRound(uint32_t round)
     }
     if (m_localRoundsCompleted == m_job->GetTotalRounds())
     {
-        SetStatus(RankOutcome::DONE);
+        m_stopper.LocalDone();
     }
 }
 
@@ -466,7 +431,7 @@ RoundMonitor::MergePart(uint32_t from, std::vector<uint8_t> bytes)
 void
 RoundMonitor::CompleteRounds()
 {
-    while (m_divergence.empty())
+    while (m_stopper.GetDivergence().empty())
     {
         auto it = m_rounds.find(m_roundsCompleted);
         if (it == m_rounds.end() || it->second.parts < RankExchange::GetSize())
@@ -488,14 +453,9 @@ RoundMonitor::CompleteRounds()
         {
             EmitRow(round, record);
         }
-        if (m_stopWhenDone && !RankExchange::IsDistributed()
-            && m_roundsCompleted == m_job->GetTotalRounds())
+        if (m_roundsCompleted == m_job->GetTotalRounds())
         {
-            // The experiment is over. Without this the simulation runs on for as long as TCP
-            // keeps closing connections: under loss a worker's FIN can be retransmitted for
-            // hours of simulated time (seen with ps over tcp at 5% loss). A distributed run
-            // stops once every rank has said so (Poll).
-            Simulator::Stop();
+            m_stopper.AllRoundsDone();
         }
     }
 }
@@ -510,16 +470,8 @@ RoundMonitor::Poll()
         MergePart(from, std::move(bytes));
     }
     CompleteRounds();
-    m_outcome.Poll();
-    const bool failed = m_outcome.Worst() >= RankOutcome::INCOMPLETE;
-    if (failed || m_outcome.AllDone())
+    if (m_stopper.PollRanks())
     {
-        // Every rank's workers have ended (or one rank failed): the outcome is known. Ranks that
-        // finished earlier kept forwarding the others' packets until now.
-        if (m_stopWhenDone || failed)
-        {
-            Simulator::Stop();
-        }
         return;
     }
     m_pollEvent = Simulator::Schedule(m_pollInterval, &RoundMonitor::Poll, this);
@@ -538,10 +490,11 @@ RoundMonitor::Finish()
         GatherRanks();
     }
     // Events ran out (or the user's Stop came) before the last round: say so, never as complete.
-    if (m_incomplete.empty() && m_divergence.empty() && m_roundsCompleted < m_job->GetTotalRounds())
+    if (m_roundsCompleted < m_job->GetTotalRounds())
     {
-        m_incomplete = "the simulation ended after " + std::to_string(m_roundsCompleted) + " of "
-                       + std::to_string(m_job->GetTotalRounds()) + " rounds" + Stalled();
+        m_stopper.EndedShort("the simulation ended after " + std::to_string(m_roundsCompleted)
+                             + " of " + std::to_string(m_job->GetTotalRounds()) + " rounds"
+                             + Stalled());
     }
 }
 
@@ -585,70 +538,14 @@ RoundMonitor::GatherRanks()
     counts[rows] = m_drops->GetDropped();
     counts[rows + 1] = self == 0 ? m_roundsCompleted : 0;
     counts = RankExchange::AllSum(counts);
-    for (size_t i = 0; i < m_rows.size(); ++i)
+    for (size_t i = 0; i < m_table.GetRows().size(); ++i)
     {
-        m_rows[i].packetsDropped = counts[i];
+        m_table.SetPacketsDropped(i, counts[i]);
     }
     m_droppedElsewhere = counts[rows] - m_drops->GetDropped();
     m_roundsCompleted = uint32_t(counts[rows + 1]);
-    // The outcome, the same on every rank.
-    const auto [status, reason]
-        = m_outcome.Agree(m_divergence.empty() ? m_incomplete : m_divergence);
-    m_divergence = status == RankOutcome::DIVERGED ? reason : "";
-    m_incomplete = status == RankOutcome::INCOMPLETE ? reason : "";
+    m_stopper.Agree(); // the outcome, the same on every rank
     RankExchange::Flush();
-}
-
-void
-RoundMonitor::EvaluateModels(const std::vector<const float*>& models,
-                             std::vector<dl::EvalResult>& onTest,
-                             std::vector<dl::EvalResult>& onTrain) const
-{
-    dl::TrainerBackend& backend = m_job->GetBackend();
-    const size_t count = backend.ParamCount();
-    // Models equal to the bit (the replicas of every exact algorithm, and of any without loss)
-    // give equal results: each distinct one is evaluated once.
-    std::vector<size_t> first(models.size());
-    for (size_t j = 0; j < models.size(); ++j)
-    {
-        first[j] = j;
-        for (size_t i = 0; i < j && first[j] == j; ++i)
-        {
-            if (first[i] == i && std::memcmp(models[i], models[j], count * sizeof(float)) == 0)
-            {
-                first[j] = i;
-            }
-        }
-    }
-    // The evaluations are independent, so they run on the job's threads; results are gathered
-    // by index, the same whatever thread ran which.
-    onTest.assign(models.size(), dl::EvalResult{});
-    onTrain.assign(models.size(), dl::EvalResult{});
-    std::vector<std::future<void>> done;
-    for (size_t j = 0; j < models.size(); ++j)
-    {
-        if (first[j] != j)
-        {
-            continue;
-        }
-        done.push_back(m_job->GetThreadPool().Submit(
-            [&, j] { onTest[j] = backend.Evaluate(models[j], m_job->GetTestSet()); }));
-        done.push_back(m_job->GetThreadPool().Submit(
-            [&, j] { onTrain[j] = backend.Evaluate(models[j], m_job->GetTrainEvalSet()); }));
-    }
-    for (std::future<void>& d : done)
-    {
-        d.wait(); // every task reads the caller's vectors: none may still run if one threw
-    }
-    for (std::future<void>& d : done)
-    {
-        d.get();
-    }
-    for (size_t j = 0; j < models.size(); ++j)
-    {
-        onTest[j] = onTest[first[j]];
-        onTrain[j] = onTrain[first[j]];
-    }
 }
 
 void
@@ -677,7 +574,8 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
     dl::MeanOf(replicas, count, mean.data());
     if (!dl::AllFinite(mean.data(), count))
     {
-        Diverge("training diverged: non-finite parameters after round " + std::to_string(round));
+        m_stopper.Diverge("training diverged: non-finite parameters after round "
+                          + std::to_string(round));
         return;
     }
     r.round = round + 1;
@@ -687,20 +585,23 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
     r.simCompute = computeSum / double(replicas.size());
     r.simComm = r.simTime - r.simCompute;
     r.trainLoss = m_lossCount ? m_lossSum / double(m_lossCount) : 0.0;
-    EvaluateRow(r, replicas, mean.data());
+    ModelEvaluator evaluator(m_job);
+    evaluator.SetReplicaSample(m_replicaSample);
+    evaluator.SetDivergenceLimits(m_maxLoss, m_maxConsensus);
+    evaluator.EvaluateRow(r, replicas, mean.data());
     r.consensusDistance = dl::ConsensusDistance(replicas, mean.data(), count);
     r.arrivalRate = m_unitsExpected ? double(m_unitsArrived) / double(m_unitsExpected) : 1.0;
     // This rank's drops; in a distributed run Finish adds the other ranks'.
     r.packetsDropped = m_drops->GetDroppedBefore(endTime);
     r.wallTime
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallStart).count();
-    const std::string diverged = DivergenceOf(r);
+    const std::string diverged = evaluator.DivergenceOf(r);
     if (!diverged.empty())
     {
-        Diverge(diverged);
+        m_stopper.Diverge(diverged);
         return;
     }
-    m_rows.push_back(r);
+    m_table.Add(r);
     m_rowTimes.push_back(endTime);
     if (!RankExchange::IsDistributed())
     {
@@ -723,134 +624,9 @@ RoundMonitor::EmitRow(uint32_t round, RoundRecord& record)
 }
 
 void
-RoundMonitor::EvaluateRow(Row& r, const std::vector<const float*>& replicas, const float* mean)
-{
-    // Each replica costs a pass over the test set and the training subset: at hundreds of
-    // workers a row would cost more than the rounds between rows. A fixed, evenly spaced
-    // sample estimates the replicas' mean, with its standard error (finite population).
-    const size_t n = replicas.size();
-    const size_t k = m_replicaSample == 0 ? n : std::min<size_t>(n, m_replicaSample);
-    // Evaluation j: the averaged model (j = 0) or sampled replica j - 1, on the test set and on
-    // the training subset.
-    std::vector<const float*> evaluated{mean};
-    for (size_t j = 0; j < k; ++j)
-    {
-        evaluated.push_back(replicas[j * n / k]);
-    }
-    std::vector<dl::EvalResult> onTest;
-    std::vector<dl::EvalResult> onTrain;
-    EvaluateModels(evaluated, onTest, onTrain);
-    r.testLoss = onTest[0].loss;
-    r.testAccuracy = onTest[0].accuracy;
-    r.globalTrainLoss = onTrain[0].loss;
-    std::vector<double> accuracies;
-    double accuracySum = 0.0;
-    double trainLossSum = 0.0;
-    for (size_t j = 1; j <= k; ++j)
-    {
-        accuracies.push_back(onTest[j].accuracy);
-        accuracySum += onTest[j].accuracy;
-        trainLossSum += onTrain[j].loss;
-    }
-    r.replicaTestAccuracy = accuracySum / double(k);
-    r.replicaTrainLoss = trainLossSum / double(k);
-    r.replicasEvaluated = uint32_t(k);
-    r.replicaTestAccuracySe = 0.0;
-    if (k < n && k > 1)
-    {
-        double ss = 0.0;
-        for (double a : accuracies)
-        {
-            ss += (a - r.replicaTestAccuracy) * (a - r.replicaTestAccuracy);
-        }
-        const double var = ss / double(k - 1);
-        r.replicaTestAccuracySe = std::sqrt(var / double(k) * (1.0 - double(k) / double(n)));
-    }
-}
-
-std::string
-RoundMonitor::DivergenceOf(const Row& r) const
-{
-    // Divergence is reported, never written as numbers: non-finite values, and finite ones no
-    // converging run reaches (a cross-entropy of 1e6 needs logits of that size).
-    const auto absurd = [](double v, double limit) { return !std::isfinite(v) || v > limit; };
-    if (!absurd(r.trainLoss, m_maxLoss) && !absurd(r.testLoss, m_maxLoss)
-        && !absurd(r.globalTrainLoss, m_maxLoss) && !absurd(r.replicaTrainLoss, m_maxLoss)
-        && !absurd(r.consensusDistance, m_maxConsensus))
-    {
-        return "";
-    }
-    char what[384];
-    std::snprintf(what, sizeof(what),
-                  "training diverged: after round %u train loss %g, test loss %g, global "
-                  "train loss %g, replica train loss %g, consensus distance %g (limits: "
-                  "loss %g, consensus %g)",
-                  r.round, r.trainLoss, r.testLoss, r.globalTrainLoss, r.replicaTrainLoss,
-                  r.consensusDistance, m_maxLoss, m_maxConsensus);
-    return what;
-}
-
-std::string
-RoundMonitor::CsvHeader()
-{
-    return "algorithm,workers,loss_rate,seed,epoch,round,sim_time_s,train_loss,test_loss,"
-           "test_accuracy,replica_test_accuracy,consensus_distance,arrival_rate,packets_sent,"
-           "packets_dropped,wall_time_s,packets_late,global_train_loss,replica_train_loss,"
-           "sim_compute_s,sim_comm_s,replicas_evaluated,replica_test_accuracy_se,live_workers";
-}
-
-std::string
-RoundMonitor::CsvLine(const Row& r) const
-{
-    char buf[512];
-    std::snprintf(
-        buf, sizeof(buf),
-        "%s,%zu,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f,%llu,"
-        "%.9g,%.9g,%.9g,%.9g,%u,%.9g,%u",
-        m_algorithm.c_str(), m_workers.size(), m_lossRate, static_cast<unsigned long long>(m_seed),
-        r.epoch, r.round, r.simTime, r.trainLoss, r.testLoss, r.testAccuracy, r.replicaTestAccuracy,
-        r.consensusDistance, r.arrivalRate, static_cast<unsigned long long>(r.packetsSent),
-        static_cast<unsigned long long>(r.packetsDropped), r.wallTime,
-        static_cast<unsigned long long>(r.packetsLate), r.globalTrainLoss, r.replicaTrainLoss,
-        r.simCompute, r.simComm, r.replicasEvaluated, r.replicaTestAccuracySe, r.liveWorkers);
-    return buf;
-}
-
-bool
-RoundMonitor::WriteCsv(const std::string& path) const
-{
-    // A special file (/dev/null, /dev/stdout, a FIFO) is written to as it is: renaming a
-    // temporary file over it would replace the device with a regular file.
-    struct stat st;
-    const bool special = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-    const std::string tmp = special ? path : path + ".tmp";
-    FILE* f = std::fopen(tmp.c_str(), "w");
-    if (f == nullptr)
-    {
-        return false;
-    }
-    bool ok = std::fprintf(f, "%s\n", CsvHeader().c_str()) > 0;
-    for (const Row& r : m_rows)
-    {
-        ok = ok && std::fprintf(f, "%s\n", CsvLine(r).c_str()) > 0;
-    }
-    ok = (std::fclose(f) == 0) && ok;
-    if (special)
-    {
-        return ok;
-    }
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
-    {
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
-}
-
-void
 RoundMonitor::DoDispose()
 {
-    m_deadlineEvent.Cancel();
+    m_stopper.Cancel();
     m_pollEvent.Cancel();
     m_rounds.clear();
     m_workers.clear();

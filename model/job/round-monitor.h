@@ -5,8 +5,9 @@
 #define ROUND_MONITOR_H
 
 #include "job-drop-counter.h"
+#include "job-stopper.h"
 #include "learning-worker.h"
-#include "ns3/rank-outcome.h"
+#include "results-table.h"
 #include "training-job.h"
 
 #include "ns3/event-id.h"
@@ -26,7 +27,7 @@ namespace ns3
  * \ingroup dl-job
  * Watches an experiment through trace sinks only (nothing inside the workers) and produces the
  * results table of dl-train: one row per evaluation point, with the columns of the module
- * documentation's "dl-train" section (doc/distributed-learning.rst). At an evaluation round every
+ * documentation's "dl-train" section (doc/job.rst). At an evaluation round every
  * worker's replica is snapshotted as it ends that round; when the last worker has ended it, the
  * averaged model and each replica are evaluated on the test set. A non-finite loss or parameter
  * stops the simulation and is reported as a divergence instead of being written out as numbers.
@@ -41,30 +42,8 @@ namespace ns3
 class RoundMonitor : public Object
 {
   public:
-    /** One results row. */
-    struct Row
-    {
-        double epoch;            //!< epochs completed
-        uint32_t round;          //!< rounds completed
-        double simTime;          //!< simulated seconds when the last worker ended the round
-        double simCompute;       //!< of which computing: mean over workers
-        double simComm;          //!< the rest: communication and waiting
-        double trainLoss;        //!< mean worker minibatch loss over the rounds since the last row
-        double globalTrainLoss;  //!< averaged model: loss on the fixed training subset
-        double replicaTrainLoss; //!< mean over replicas of their loss on that subset
-        double testLoss;         //!< averaged model: test loss
-        double testAccuracy;     //!< averaged model: test accuracy
-        double replicaTestAccuracy;   //!< mean over replicas of their own test accuracy
-        uint32_t replicasEvaluated;   //!< replicas that mean is over (ReplicaSample)
-        double replicaTestAccuracySe; //!< its standard error (0 when every replica counts)
-        uint32_t liveWorkers;         //!< workers that ended the round (the others were down)
-        double consensusDistance;     //!< mean_i ||x_i - mean(x)||^2
-        double arrivalRate;           //!< units arrived / expected in those rounds' phases
-        uint64_t packetsSent;    //!< model-block packets the workers sent up to their round end
-        uint64_t packetsDropped; //!< packets dropped in the network before simTime
-        uint64_t packetsLate;    //!< packets received late or early, up to the round end
-        double wallTime;         //!< wall-clock seconds since Watch()
-    };
+    /** One results row (ResultsTable's). */
+    using Row = ResultsRow;
 
     /**
      * \brief Get the type ID.
@@ -99,7 +78,13 @@ class RoundMonitor : public Object
     /** \return the rows so far */
     const std::vector<Row>& GetRows() const
     {
-        return m_rows;
+        return m_table.GetRows();
+    }
+
+    /** \return the results table (its rows, labels and CSV) */
+    const ResultsTable& GetTable() const
+    {
+        return m_table;
     }
 
     /** \return the counter behind packets_dropped (its Drop trace says where each was lost) */
@@ -111,13 +96,13 @@ class RoundMonitor : public Object
     /** \return true if a non-finite loss or parameter was seen */
     bool HasDiverged() const
     {
-        return !m_divergence.empty();
+        return !m_stopper.GetDivergence().empty();
     }
 
     /** \return a one-line description of the divergence, empty if none */
     const std::string& GetDivergence() const
     {
-        return m_divergence;
+        return m_stopper.GetDivergence();
     }
 
     /** \return the job's packets dropped on the watched devices so far (every rank's, after
@@ -131,7 +116,7 @@ class RoundMonitor : public Object
      *  before it: after Finish), empty if it did not */
     const std::string& GetIncomplete() const
     {
-        return m_incomplete;
+        return m_stopper.GetIncomplete();
     }
 
     /** \return rounds fully completed (by every worker) */
@@ -140,18 +125,14 @@ class RoundMonitor : public Object
         return m_roundsCompleted;
     }
 
-    /** \return the CSV header line (no newline) */
-    static std::string CsvHeader();
-
-    /** \return row \p r as a CSV line (no newline) */
-    std::string CsvLine(const Row& r) const;
-
     /**
-     * Write the table atomically: to "<path>.tmp", then rename over \p path (a special file
-     * such as /dev/null or a FIFO is written directly).
+     * Write the table (ResultsTable::Write: atomically, or directly to a special file).
      * \return false (with errno set) if the file could not be written
      */
-    bool WriteCsv(const std::string& path) const;
+    bool WriteCsv(const std::string& path) const
+    {
+        return m_table.Write(path);
+    }
 
     /**
      * Complete the table once Simulator::Run has returned: in a run over several ranks
@@ -200,8 +181,6 @@ class RoundMonitor : public Object
     void OnSendError(std::string worker, uint32_t peer, Socket::SocketErrno error);
     /// \return true if no packet reached any of this rank's workers' block transports
     bool NothingReceived() const;
-    /// Stop the run as incomplete, for \p why (the first reason stands).
-    void Fail(const std::string& why);
     void OnPhaseEnd(uint32_t round, uint8_t phase, uint32_t expected, uint32_t arrived,
                     bool timedOut);
     bool IsEvalRound(uint32_t round) const;
@@ -212,27 +191,31 @@ class RoundMonitor : public Object
     /// Emit the rows of the rounds every rank has completed, in order.
     void CompleteRounds();
     void EmitRow(uint32_t round, RoundRecord& record);
-    /// Evaluate the averaged model \p mean and a sample of \p replicas into \p r's columns.
-    void EvaluateRow(Row& r, const std::vector<const float*>& replicas, const float* mean);
-    /// \return why \p r shows a diverged run (non-finite or absurd values), or empty
-    std::string DivergenceOf(const Row& r) const;
-    /**
-     * Evaluate each model on the test set and on the training subset, each distinct one once.
-     * \param models the parameter vectors
-     * \param onTest their results on the test set, by index
-     * \param onTrain their results on the training subset, by index
-     */
-    void EvaluateModels(const std::vector<const float*>& models,
-                        std::vector<dl::EvalResult>& onTest,
-                        std::vector<dl::EvalResult>& onTrain) const;
-    void Diverge(const std::string& what);
-    /// This rank's part of the run has ended (or failed): tell the others, stop if it failed.
-    void SetStatus(RankOutcome::Status status);
     /// Distributed runs: read the other ranks' messages, stop when the outcome is known.
     void Poll();
-    /// Schedule the deadline check (at the simulation's start: Deadline may be set late).
-    void ArmDeadline();
-    void OnDeadline();
+    /// StopWhenDone and Deadline live in the stopper: their attribute accessors.
+    void SetStopWhenDone(bool stop)
+    {
+        m_stopper.SetStopWhenDone(stop);
+    }
+
+    bool GetStopWhenDone() const
+    {
+        return m_stopper.GetStopWhenDone();
+    }
+
+    void SetDeadline(Time deadline)
+    {
+        m_stopper.SetDeadline(deadline);
+    }
+
+    Time GetDeadline() const
+    {
+        return m_stopper.GetDeadline();
+    }
+
+    /// At the Deadline: \return why the run is late (rounds left, workers down), or empty
+    std::string Overdue() const;
     /// \return "; stalled: worker W crashed at T s and is still down, ..." per worker down
     std::string Stalled() const;
     /// Finish's collective part over ranks.
@@ -241,20 +224,13 @@ class RoundMonitor : public Object
     uint32_t m_evalEvery;                       //!< rounds between rows (0: once per epoch)
     uint32_t m_replicaSample;                   //!< replicas a row evaluates (0: all)
     bool m_progress;                            //!< print a progress line per row on stderr
-    bool m_stopWhenDone;                        //!< Simulator::Stop after the last round
-    Time m_deadline;                            //!< the last round must end by then
     Time m_pollInterval;                        //!< distributed runs: between message checks
-    EventId m_deadlineEvent;                    //!< the deadline check
     EventId m_pollEvent;                        //!< the next message check
-    std::string m_incomplete;                   //!< why the run is incomplete, if it is
     double m_maxLoss;                           //!< divergence: largest credible loss
     double m_maxConsensus;                      //!< divergence: largest credible consensus
     Ptr<TrainingJob> m_job;                     //!< the experiment
     std::vector<Ptr<LearningWorker>> m_workers; //!< the workers (null: on another rank)
     uint32_t m_localWorkers{0};                 //!< the non-null ones
-    std::string m_algorithm;                    //!< label column
-    double m_lossRate{0.0};                     //!< label column
-    uint64_t m_seed{0};                         //!< label column
     std::map<uint32_t, RoundRecord> m_rounds;   //!< rounds not yet complete everywhere
     uint32_t m_localRoundsCompleted{0};         //!< rounds ended by every worker of this rank
     std::vector<uint32_t> m_partsReceived;      //!< rank 0: rounds received from each rank
@@ -265,8 +241,9 @@ class RoundMonitor : public Object
     Ptr<JobDropCounter> m_drops{CreateObject<JobDropCounter>()}; //!< this rank's drops
     uint64_t m_droppedElsewhere{0};  //!< the other ranks' drops (known after Finish)
     std::vector<int64_t> m_rowTimes; //!< each row's end time (time steps)
+    ResultsTable m_table;            //!< the rows, their labels, the CSV
+    JobStopper m_stopper;            //!< when the simulation stops, and why a run is short
     uint32_t m_roundsCompleted{0};   //!< rounds ended by every worker
-    std::vector<Row> m_rows;         //!< the table
 
     /// A crashed worker's rounds: it misses [from, until) (until is known when it rejoins).
     struct Absence
@@ -277,8 +254,6 @@ class RoundMonitor : public Object
         double crashTime;           //!< when it crashed (simulated seconds)
     };
     std::vector<Absence> m_absences;                   //!< this rank's workers' crashes
-    std::string m_divergence;                          //!< why the run diverged, if it did
-    RankOutcome m_outcome;                             //!< how each rank's part of the run ended
     std::chrono::steady_clock::time_point m_wallStart; //!< Watch() time
 };
 

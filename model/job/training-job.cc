@@ -11,8 +11,12 @@
 #include "ns3/synthetic-dataset.h"
 #include "ns3/text-corpus.h"
 
+#include "ns3/abort.h"
 #include "ns3/boolean.h"
+#include "ns3/double.h"
 #include "ns3/log.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
 
 #include <cmath>
 
@@ -23,13 +27,21 @@ NS_LOG_COMPONENT_DEFINE("TrainingJob");
 
 NS_OBJECT_ENSURE_REGISTERED(TrainingJob);
 
+// Each setting of TrainingConfig is an attribute stored in m_config itself: SetField and
+// GetField are its accessors, one instantiation per field.
+#define DL_CONFIG_FIELD(make, type, field)                     \
+    make(&TrainingJob::SetField<type, &TrainingConfig::field>, \
+         &TrainingJob::GetField<type, &TrainingConfig::field>)
+
 TypeId
 TrainingJob::GetTypeId()
 {
+    const TrainingConfig d; // the defaults
     static TypeId tid
         = TypeId("ns3::TrainingJob")
               .SetParent<Object>()
               .SetGroupName("DistributedLearning")
+              .AddConstructor<TrainingJob>()
               .AddAttribute("AverageModelState",
                             "Whether algorithms that exchange gradients (allreduce, "
                             "ring-allreduce, ps) average the model state -- batch-norm running "
@@ -39,9 +51,116 @@ TrainingJob::GetTypeId()
                             "DistributedLearningHelper::Install.",
                             BooleanValue(true),
                             MakeBooleanAccessor(&TrainingJob::m_averageModelState),
-                            MakeBooleanChecker());
+                            MakeBooleanChecker())
+              .AddAttribute(
+                  "Dataset", "fashion-mnist | cifar10 | synthetic | text", StringValue(d.dataset),
+                  DL_CONFIG_FIELD(MakeStringAccessor, std::string, dataset), MakeStringChecker())
+              .AddAttribute("DataDir",
+                            "Dataset folder (empty: for fashion-mnist, "
+                            "/usr/share/datasets/fashion-mnist).",
+                            StringValue(d.dataDir),
+                            DL_CONFIG_FIELD(MakeStringAccessor, std::string, dataDir),
+                            MakeStringChecker())
+              .AddAttribute(
+                  "DataFile", "text: a UTF-8 file (empty: the texts of Debian's fortunes package).",
+                  StringValue(d.dataFile),
+                  DL_CONFIG_FIELD(MakeStringAccessor, std::string, dataFile), MakeStringChecker())
+              .AddAttribute("SeqLength",
+                            "text: characters per window (truncated back-propagation length).",
+                            UintegerValue(d.seqLength),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, seqLength),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Model",
+                            "softmax | mlp | cnn | resnet20 | resnet32 | resnet56 | resnet110 | "
+                            "lstm",
+                            StringValue(d.model),
+                            DL_CONFIG_FIELD(MakeStringAccessor, std::string, model),
+                            MakeStringChecker())
+              .AddAttribute("Hidden",
+                            "mlp hidden layer sizes, or lstm hidden state sizes (one layer each), "
+                            "comma separated.",
+                            StringValue(d.hidden),
+                            DL_CONFIG_FIELD(MakeStringAccessor, std::string, hidden),
+                            MakeStringChecker())
+              .AddAttribute("Backend", "cpu | cuda", StringValue(d.backend),
+                            DL_CONFIG_FIELD(MakeStringAccessor, std::string, backend),
+                            MakeStringChecker())
+              .AddAttribute("Workers", "Replicas (data shards), one per worker node.",
+                            UintegerValue(d.workers),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, workers),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Epochs", "Passes over the training set (may be fractional).",
+                            DoubleValue(d.epochs),
+                            DL_CONFIG_FIELD(MakeDoubleAccessor, double, epochs),
+                            MakeDoubleChecker<double>())
+              .AddAttribute("BatchSize", "Per-worker minibatch size.", UintegerValue(d.batchSize),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, batchSize),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("DropRemainder",
+                            "Never step on a short last minibatch of a pass (false: keep it; rows "
+                            "are then never taken right after one).",
+                            BooleanValue(d.dropRemainder),
+                            DL_CONFIG_FIELD(MakeBooleanAccessor, bool, dropRemainder),
+                            MakeBooleanChecker())
+              .AddAttribute("Augment",
+                            "Random crops (4-pixel padding) and left-right flips of training "
+                            "pictures.",
+                            BooleanValue(d.augment),
+                            DL_CONFIG_FIELD(MakeBooleanAccessor, bool, augment),
+                            MakeBooleanChecker())
+              .AddAttribute("LearningRate",
+                            "Base learning rate; -1: the default rule (DefaultLearningRate).",
+                            DoubleValue(d.learningRate),
+                            DL_CONFIG_FIELD(MakeDoubleAccessor, double, learningRate),
+                            MakeDoubleChecker<double>())
+              .AddAttribute("LrSchedule", "constant | step | cosine", StringValue(d.lrSchedule),
+                            DL_CONFIG_FIELD(MakeStringAccessor, std::string, lrSchedule),
+                            MakeStringChecker())
+              .AddAttribute("WarmupRounds", "Linear learning-rate warm-up, in rounds.",
+                            UintegerValue(d.warmupRounds),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, warmupRounds),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Momentum", "SGD momentum, in [0, 1).", DoubleValue(d.momentum),
+                            DL_CONFIG_FIELD(MakeDoubleAccessor, double, momentum),
+                            MakeDoubleChecker<double>())
+              .AddAttribute("WeightDecay", "L2 weight decay.", DoubleValue(d.weightDecay),
+                            DL_CONFIG_FIELD(MakeDoubleAccessor, double, weightDecay),
+                            MakeDoubleChecker<double>())
+              .AddAttribute("NonIidAlpha", "0: IID shards; > 0: Dirichlet(alpha) label skew.",
+                            DoubleValue(d.nonIidAlpha),
+                            DL_CONFIG_FIELD(MakeDoubleAccessor, double, nonIidAlpha),
+                            MakeDoubleChecker<double>())
+              .AddAttribute("TrainSubset", "Use the first N training samples (0: all).",
+                            UintegerValue(d.trainSubset),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, trainSubset),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("TestSubset", "Evaluate on the first N test samples (0: all).",
+                            UintegerValue(d.testSubset),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, testSubset),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("TrainEvalSamples",
+                            "Training samples the global training loss is measured on.",
+                            UintegerValue(d.trainEvalSamples),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, trainEvalSamples),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Threads",
+                            "Threads for local steps and evaluations, 0 to 256 (0: one per core, "
+                            "at most 8); the results do not depend on it.",
+                            UintegerValue(d.threads),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, threads),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Seed", "Seed of the trainer (and, in dl-train, of the network).",
+                            UintegerValue(d.seed),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint64_t, seed),
+                            MakeUintegerChecker<uint64_t>())
+              .AddAttribute("Run", "Run number: independent replications with one seed.",
+                            UintegerValue(d.run),
+                            DL_CONFIG_FIELD(MakeUintegerAccessor, uint32_t, run),
+                            MakeUintegerChecker<uint32_t>());
     return tid;
 }
+
+#undef DL_CONFIG_FIELD
 
 TrainingJob::TrainingJob()
 {
@@ -77,15 +196,28 @@ ShapeText(const dl::Shape& s)
 Ptr<TrainingJob>
 TrainingJob::Create(const TrainingConfig& c)
 {
-    CheckConfig(c);
     Ptr<TrainingJob> job = CreateObject<TrainingJob>();
     job->m_config = c;
-    // The trainer follows the run number too, so runs of one seed are independent replications.
-    job->m_trainerSeed = dl::MixSeed(c.seed, dl::SeedStream::INIT, c.run);
-    job->LoadData();
-    job->BuildTrainer();
-    NS_LOG_INFO("model:\n" << job->m_backend->Summary());
+    job->Load();
     return job;
+}
+
+TrainingConfig
+TrainingJob::GetDefaultConfig()
+{
+    return CreateObject<TrainingJob>()->m_config;
+}
+
+void
+TrainingJob::Load()
+{
+    NS_ABORT_MSG_IF(m_backend, "TrainingJob::Load: loaded already");
+    CheckConfig(m_config);
+    // The trainer follows the run number too, so runs of one seed are independent replications.
+    m_trainerSeed = dl::MixSeed(m_config.seed, dl::SeedStream::INIT, m_config.run);
+    LoadData();
+    BuildTrainer();
+    NS_LOG_INFO("model:\n" << m_backend->Summary());
 }
 
 void

@@ -28,8 +28,10 @@ namespace ns3
 
 /**
  * \ingroup dl-job
- * What is being trained: dataset, model, optimiser and schedule. Plain values, validated by
- * TrainingJob::Create; dl-train fills it from its command line.
+ * What is being trained: dataset, model, optimiser and schedule, as plain values: a convenience
+ * for TrainingJob::Create. Each field is also a TrainingJob attribute (the field's name
+ * capitalised: epochs is "Epochs"), so Config and the command line (--ns3::TrainingJob::Epochs)
+ * set them as any ns-3 attribute; TrainingJob::GetDefaultConfig gives their current defaults.
  */
 struct TrainingConfig
 {
@@ -83,7 +85,8 @@ class TrainingJob : public Object
     ~TrainingJob() override;
 
     /**
-     * Check the configuration, load the data and build the model.
+     * A job configured by \p config: CreateObject, then Load.
+     * \param config what to train
      * \throws dl::DataError (a std::runtime_error) with a one-line message naming the problem:
      *         a TrainingConfig field out of range ("TrainingConfig::workers must be at least
      *         1"), an unknown dataset, model or backend, a missing or corrupt data file, a
@@ -91,6 +94,16 @@ class TrainingJob : public Object
      *         ends the program with that message.
      */
     static Ptr<TrainingJob> Create(const TrainingConfig& config);
+
+    /**
+     * Check the settings (the attributes), load the data and build the model, once: for a job
+     * made with CreateObject<TrainingJob>("Model", StringValue("cnn"), ...).
+     * \throws dl::DataError as Create
+     */
+    void Load();
+
+    /** \return the settings a new job has: the attributes' defaults (Config::SetDefault) */
+    static TrainingConfig GetDefaultConfig();
 
     /**
      * \return \p message with each "TrainingConfig::field" written "--field": for programs
@@ -191,6 +204,17 @@ class TrainingJob : public Object
     }
 
   private:
+    /// Attribute accessors of the TrainingConfig fields, stored in m_config.
+    template<typename V, V TrainingConfig::*F> void SetField(V value)
+    {
+        m_config.*F = value;
+    }
+
+    template<typename V, V TrainingConfig::*F> V GetField() const
+    {
+        return m_config.*F;
+    }
+
     /// Throw a dl::DataError naming the first field of \p c out of its range.
     static void CheckConfig(const TrainingConfig& c);
     /// Load, cut and standardise the training and test sets the configuration names.
