@@ -149,7 +149,7 @@ DistributedLearningHelper::CheckWorkers(uint32_t workers) const
     if (workers < minWorkers)
     {
         return "algorithm " + m_algorithm + " needs at least " + std::to_string(minWorkers)
-               + " workers, got " + std::to_string(workers);
+               + (minWorkers == 1 ? " worker" : " workers") + ", got " + std::to_string(workers);
     }
     return "";
 }

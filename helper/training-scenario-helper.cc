@@ -5,6 +5,7 @@
 
 #include "canonical-order-helper.h"
 
+#include "ns3/double.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
@@ -13,6 +14,7 @@
 #include "ns3/rng-seed-manager.h"
 #include "ns3/sync-algorithm-names.h"
 #include "ns3/thread-pool.h"
+#include "ns3/uinteger.h"
 
 #include <cmath>
 #include <sstream>
@@ -55,6 +57,87 @@ ParseNumber(const std::string& text, F parse, T& out)
         return false;
     }
     return used == text.size() && used > 0;
+}
+
+/// dl-train's names of TrainingJob's attributes: --epochs is ns3::TrainingJob::Epochs
+const std::pair<const char*, const char*> JOB_FLAGS[] = {{"dataset", "Dataset"},
+                                                         {"dataDir", "DataDir"},
+                                                         {"dataFile", "DataFile"},
+                                                         {"seqLength", "SeqLength"},
+                                                         {"model", "Model"},
+                                                         {"hidden", "Hidden"},
+                                                         {"epochs", "Epochs"},
+                                                         {"batchSize", "BatchSize"},
+                                                         {"dropRemainder", "DropRemainder"},
+                                                         {"augment", "Augment"},
+                                                         {"lrSchedule", "LrSchedule"},
+                                                         {"warmupRounds", "WarmupRounds"},
+                                                         {"momentum", "Momentum"},
+                                                         {"weightDecay", "WeightDecay"},
+                                                         {"nonIidAlpha", "NonIidAlpha"},
+                                                         {"trainSubset", "TrainSubset"},
+                                                         {"testSubset", "TestSubset"},
+                                                         {"seed", "Seed"},
+                                                         {"backend", "Backend"},
+                                                         {"threads", "Threads"}};
+
+/// \return TrainingJob's attribute \p name (JOB_FLAGS names only attributes it has)
+TypeId::AttributeInformation
+JobAttribute(const std::string& name)
+{
+    TypeId::AttributeInformation info;
+    const bool found = TrainingJob::GetTypeId().LookupAttributeByName(name, &info);
+    NS_ABORT_MSG_UNLESS(found, "TrainingJob has no attribute " << name);
+    return info;
+}
+
+/**
+ * Parse \p text as a value of \p info's attribute. Numbers are parsed here, whole and finite:
+ * ns-3's DoubleValue and UintegerValue abort the program on text such as "nan" or "2x".
+ * \return the value, or null (with \p expected saying what was wanted)
+ */
+Ptr<AttributeValue>
+ParseAttribute(const TypeId::AttributeInformation& info, const std::string& text,
+               std::string& expected)
+{
+    std::string type = info.checker->GetValueTypeName();
+    if (type.rfind("ns3::", 0) == 0)
+    {
+        type.erase(0, 5); // some releases name a value type with its namespace, some without
+    }
+    Ptr<AttributeValue> value;
+    if (type == "DoubleValue")
+    {
+        expected = "a finite number";
+        double x = 0;
+        if (ParseNumber(
+                text, [](const std::string& t, size_t* u) { return std::stod(t, u); }, x)
+            && std::isfinite(x))
+        {
+            value = Create<DoubleValue>(x);
+        }
+    }
+    else if (type == "UintegerValue")
+    {
+        expected = "a whole number of at least 0";
+        unsigned long long n = 0;
+        if (!text.empty() && text[0] != '-'
+            && ParseNumber(
+                text, [](const std::string& t, size_t* u) { return std::stoull(t, u); }, n))
+        {
+            value = Create<UintegerValue>(n);
+        }
+    }
+    else
+    {
+        expected = type == "BooleanValue" ? "true or false" : "a " + type;
+        value = info.checker->Create();
+        if (!value->DeserializeFromString(text, info.checker))
+        {
+            value = nullptr;
+        }
+    }
+    return value && info.checker->Check(*value) ? value : nullptr;
 }
 
 } // namespace
@@ -109,30 +192,15 @@ TrainingScenarioHelper::AddCommandLineValues(CommandLine& cmd)
     cmd.AddValue("phaseTimeout",
                  "deadline of each exchange phase (0s: derived from model size and link rate)",
                  s.phaseTimeout);
-    // The trainer's settings are TrainingJob's attributes: --epochs is --ns3::TrainingJob::Epochs.
-    const std::pair<const char*, const char*> jobFlags[] = {{"dataset", "Dataset"},
-                                                            {"dataDir", "DataDir"},
-                                                            {"dataFile", "DataFile"},
-                                                            {"seqLength", "SeqLength"},
-                                                            {"model", "Model"},
-                                                            {"hidden", "Hidden"},
-                                                            {"epochs", "Epochs"},
-                                                            {"batchSize", "BatchSize"},
-                                                            {"dropRemainder", "DropRemainder"},
-                                                            {"augment", "Augment"},
-                                                            {"lrSchedule", "LrSchedule"},
-                                                            {"warmupRounds", "WarmupRounds"},
-                                                            {"momentum", "Momentum"},
-                                                            {"weightDecay", "WeightDecay"},
-                                                            {"nonIidAlpha", "NonIidAlpha"},
-                                                            {"trainSubset", "TrainSubset"},
-                                                            {"testSubset", "TestSubset"},
-                                                            {"seed", "Seed"},
-                                                            {"backend", "Backend"},
-                                                            {"threads", "Threads"}};
-    for (const auto& [flag, attribute] : jobFlags)
+    // The trainer's settings are TrainingJob's attributes: --epochs sets ns3::TrainingJob::Epochs
+    // (text here, checked by Build: ns-3's own parsers abort on some bad numbers).
+    for (const auto& [flag, attribute] : JOB_FLAGS)
     {
-        cmd.AddValue(flag, std::string("ns3::TrainingJob::") + attribute);
+        const TypeId::AttributeInformation info = JobAttribute(attribute);
+        const std::string initial = info.initialValue->SerializeToString(info.checker);
+        m_jobFlags[flag] = {initial, initial};
+        cmd.AddValue(flag, info.help + " (ns3::TrainingJob::" + attribute + ")",
+                     m_jobFlags[flag].text);
     }
     cmd.AddValue(
         "learningRate",
@@ -209,6 +277,10 @@ TrainingScenarioHelper::CheckNumbers()
             return "--algorithm=local trains one worker; drop --workers";
         }
         m_config.workers = 1;
+    }
+    if (m_config.workers < 1 || m_config.workers > 65535) // ns3::TrainingJob::Workers
+    {
+        return "--workers must lie in [1, 65535], got " + std::to_string(m_config.workers);
     }
     // ns-3 seeds are 32-bit and non-zero; a larger value would be cut to another seed.
     if (m_config.seed < 1 || m_config.seed > 4294967295ULL)
@@ -341,18 +413,47 @@ TrainingScenarioHelper::BuildFabric(uint32_t hosts)
 }
 
 std::string
+TrainingScenarioHelper::SetJobFlags(ObjectFactory& job) const
+{
+    for (const auto& [flag, attribute] : JOB_FLAGS)
+    {
+        const auto given = m_jobFlags.find(flag);
+        if (given == m_jobFlags.end() || given->second.text == given->second.initial)
+        {
+            continue; // not on this command line: the attribute as it is
+        }
+        std::string expected;
+        Ptr<AttributeValue> value
+            = ParseAttribute(JobAttribute(attribute), given->second.text, expected);
+        if (!value)
+        {
+            return "invalid --" + std::string(flag) + " '" + given->second.text + "' (" + expected
+                   + ")";
+        }
+        job.Set(attribute, *value);
+    }
+    return "";
+}
+
+std::string
 TrainingScenarioHelper::Build()
 {
     NS_LOG_FUNCTION(this);
     TrainingScenario& s = m_settings;
-    m_config = TrainingJob::GetDefaultConfig(); // the trainer's settings: TrainingJob's attributes
+    // The trainer's settings: TrainingJob's attributes as they are, then dl-train's flags.
+    ObjectFactory jobSettings("ns3::TrainingJob");
+    std::string why = SetJobFlags(jobSettings);
+    if (!why.empty())
+    {
+        return why;
+    }
+    m_config = jobSettings.Create<TrainingJob>()->GetConfig();
     if (m_config.threads == 0 && RankExchange::GetSize() > 1)
     {
         // Ranks on one machine share its cores: each takes its share by default.
         m_config.threads = dl::ThreadPool::DefaultThreads(RankExchange::GetLocalSize());
     }
-    std::string why = CheckFlags();
-    if (!why.empty() || !(why = ConfigureHelpers()).empty())
+    if (!(why = CheckFlags()).empty() || !(why = ConfigureHelpers()).empty())
     {
         return why;
     }

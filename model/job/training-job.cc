@@ -19,6 +19,8 @@
 #include "ns3/uinteger.h"
 
 #include <cmath>
+#include <limits>
+#include <sstream>
 
 namespace ns3
 {
@@ -174,6 +176,15 @@ TrainingJob::~TrainingJob() = default;
 
 namespace
 {
+
+/// \return \p x as a stream writes it (six significant digits: enough for a message)
+std::string
+Describe(double x)
+{
+    std::ostringstream out;
+    out << x;
+    return out.str();
+}
 
 void
 Require(bool ok, const std::string& message)
@@ -395,8 +406,14 @@ TrainingJob::IsPartialRound(uint32_t round) const
 uint32_t
 TrainingJob::CountTotalRounds() const
 {
-    uint32_t rounds
-        = std::max<uint32_t>(1, uint32_t(std::ceil(m_config.epochs * GetRoundsPerEpoch())));
+    // Rounds are counted in 32 bits; more than that (days of simulated training per worker even
+    // for the smallest model) is a typo, and casting it would wrap to a few rounds or none.
+    const double wanted = std::ceil(m_config.epochs * GetRoundsPerEpoch());
+    const double maxRounds = double(std::numeric_limits<uint32_t>::max() - GetRoundsPerEpoch());
+    Require(wanted <= maxRounds, "TrainingConfig::epochs of " + Describe(m_config.epochs)
+                                     + " makes " + Describe(wanted) + " rounds; at most "
+                                     + Describe(maxRounds) + " fit");
+    uint32_t rounds = std::max<uint32_t>(1, uint32_t(wanted));
     // Keeping the remainder: end on a full round if one comes within an epoch.
     for (uint32_t extra = 0; extra < GetRoundsPerEpoch() && IsPartialRound(rounds - 1); ++extra)
     {
