@@ -519,11 +519,13 @@ TrainingScenarioHelper::Describe() const
     NS_ABORT_MSG_UNLESS(m_job, "Describe: Build first");
     const TrainingScenario& s = m_settings;
     std::ostringstream out;
-    out << s.algorithm << ": " << m_config.workers << " workers, " << s.topology << ", "
+    const bool alone = s.algorithm == "local";
+    out << s.algorithm << ": " << m_config.workers
+        << (m_config.workers == 1 ? " worker, " : " workers, ") << (alone ? "" : s.topology + ", ")
         << m_config.model << " (" << m_job->GetBackend().ParamCount() << " params, "
         << m_training.GetPartition()->TotalChunks() << " packets per model copy) on "
         << m_config.dataset << ", ";
-    if (s.algorithm == "local")
+    if (alone)
     {
         out << "no network";
     }

@@ -102,6 +102,7 @@ check "remainder kept: no row right after a partial round" "[ \"\$(col $tmp/keep
 check "local: loss_rate 0" "[ \"\$(col $tmp/local.csv loss_rate | sort -u)\" = 0 ]"
 check "local: one replica, global and replica training loss agree" "[ \"\$(col $tmp/local.csv global_train_loss)\" = \"\$(col $tmp/local.csv replica_train_loss)\" ]"
 check "default learning rate, 1 worker: 0.01" "grep -q 'no network, learning rate 0.01,' $tmp/local.err"
+check "local: one worker, no topology in its line" "grep -q 'local: 1 worker, softmax (' $tmp/local.err"
 "$bin" "${common[@]}" --workers=16 --epochs=0.25 --progress=true --output="$tmp/lr.csv" >/dev/null 2>"$tmp/lr.err"
 check "default learning rate, 16 workers: 0.04" "grep -q 'learning rate 0.04,' $tmp/lr.err"
 check "--version matches CITATION.cff" "[ \"\$($bin --version | sed -E 's/.* ([0-9]+\.[0-9]+\.[0-9]+),.*/\1/')\" = \"\$(sed -n 's/^version: *//p' $src/CITATION.cff)\" ]"

@@ -166,6 +166,70 @@ TEST_CASE("conv2d layer gradient matches finite differences", "[gradient]")
     CheckLayer(grouped, 37, 6);
 }
 
+namespace
+{
+
+/// \return the largest |a - b| over the largest |b| (1 if b is all zeros)
+double
+RelativeError(const dl::FloatBuffer& a, const dl::FloatBuffer& b)
+{
+    double diff = 0;
+    double scale = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+    {
+        diff = std::max(diff, std::abs(double(a[i]) - b[i]));
+        scale = std::max(scale, std::abs(double(b[i])));
+    }
+    return diff / std::max(scale, 1.0);
+}
+
+/// Forward and backward of \p layer on the direct path and on the im2col reference agree.
+void
+CheckDirectAgainstReference(Conv2dLayer layer, int batch, uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    dl::FloatBuffer params(layer.ParamCount());
+    layer.Init(params.data(), rng);
+    const auto in = RandomVector(size_t(batch) * layer.InputShape().Size(), rng);
+    const auto gradOut = RandomVector(size_t(batch) * layer.OutputShape().Size(), rng);
+    dl::FloatBuffer out[2], gradParams[2], gradIn[2];
+    for (int reference = 0; reference < 2; ++reference)
+    {
+        layer.UseReference(reference == 1);
+        out[reference].resize(gradOut.size());
+        gradParams[reference].resize(params.size());
+        gradIn[reference].resize(in.size());
+        // Twice, so that reused scratch (its zero borders) is checked too.
+        for (int pass = 0; pass < 2; ++pass)
+        {
+            layer.Forward(params.data(), in.data(), out[reference].data(), batch);
+            layer.Backward(params.data(), in.data(), out[reference].data(), gradOut.data(),
+                           gradParams[reference].data(), gradIn[reference].data(), batch);
+        }
+    }
+    INFO(layer.Describe() << ", batch " << batch);
+    CHECK(RelativeError(out[0], out[1]) < 1e-5);
+    CHECK(RelativeError(gradParams[0], gradParams[1]) < 1e-5);
+    CHECK(RelativeError(gradIn[0], gradIn[1]) < 1e-5);
+}
+
+} // namespace
+
+TEST_CASE("direct conv2d matches the im2col reference", "[gradient]")
+{
+    // 3x3 "same" as in a residual network, 5x5 as in LeNet, borders from 0 to kernel - 1,
+    // filter counts that fill no whole block of 4 or 2, planes of no whole vector, a batch
+    // larger than a weight-gradient chunk.
+    CheckDirectAgainstReference(Conv2dLayer(Shape{16, 8, 8}, 16, 3, 1, 1, false), 3, 21);
+    CheckDirectAgainstReference(Conv2dLayer(Shape{2, 7, 6}, 3, 3, 1), 2, 22);
+    CheckDirectAgainstReference(Conv2dLayer(Shape{1, 28, 28}, 6, 5, 2), 2, 23);
+    CheckDirectAgainstReference(Conv2dLayer(Shape{6, 14, 14}, 16, 5, 0), 3, 24);
+    CheckDirectAgainstReference(Conv2dLayer(Shape{5, 9, 11}, 7, 3, 2), 2, 25);
+    CheckDirectAgainstReference(Conv2dLayer(Shape{3, 6, 5}, 5, 3, 0, 1, false), 4, 26);
+    CheckDirectAgainstReference(Conv2dLayer(Shape{32, 32, 32}, 32, 3, 1, 1, false), 2, 27);
+    CheckDirectAgainstReference(Conv2dLayer(Shape{2, 5, 5}, 3, 3, 1), 70, 28);
+}
+
 TEST_CASE("strided conv2d without bias: gradient and output size", "[gradient]")
 {
     Conv2dLayer strided(Shape{2, 8, 7}, 3, 3, 1, 2, false);

@@ -40,6 +40,11 @@ Conv2dLayer::Conv2dLayer(Shape input, int outChannels, int kernel, int padding, 
                         + std::to_string(input.h) + "x" + std::to_string(input.w) + " input");
     }
     m_forward = Geometry{input.c, input.h, input.w, kernel, padding, stride, m_outH, m_outW};
+    m_useDirect = DirectConv::Applies(kernel, padding, stride);
+    if (m_useDirect)
+    {
+        m_direct = DirectConv(input, outChannels, kernel, padding);
+    }
     m_transposed = Geometry{};
     if (stride == 1 && m_outH == input.h && m_outW == input.w)
     {
@@ -179,12 +184,17 @@ void
 Conv2dLayer::Forward(const float* params, const float* in, float* out, int batch)
 {
     const int patch = m_input.c * m_kernel * m_kernel;
+    const float* b = m_bias ? params + size_t(m_outChannels) * patch : nullptr;
+    if (m_useDirect)
+    {
+        m_direct.Forward(params, b, in, out, batch);
+        return;
+    }
     const size_t spatial = size_t(m_outH) * m_outW;
     const int group = Group();
     m_cols.resize(size_t(std::min(batch, group)) * patch * spatial);
     m_y.resize(size_t(group) * m_outChannels * spatial);
     ConstMatrixView w(params, m_outChannels, patch);
-    const float* b = m_bias ? params + size_t(m_outChannels) * patch : nullptr;
     for (int g = 0; g < batch; g += group)
     {
         const int n = std::min(group, batch - g);
@@ -262,11 +272,39 @@ Conv2dLayer::TransposedGradIn(const float* gradOut, int n, float* gradIn)
 }
 
 void
+Conv2dLayer::BiasGradient(const float* gradOut, int batch, float* gradBias) const
+{
+    const size_t spatial = size_t(m_outH) * m_outW;
+    for (int c = 0; c < m_outChannels; ++c)
+    {
+        float sum = 0;
+        for (int s = 0; s < batch; ++s)
+        {
+            const float* plane = gradOut + (size_t(s) * m_outChannels + c) * spatial;
+            for (size_t p = 0; p < spatial; ++p)
+            {
+                sum += plane[p];
+            }
+        }
+        gradBias[c] = sum;
+    }
+}
+
+void
 Conv2dLayer::Backward(const float* params, const float* in, const float* /*out*/,
                       const float* gradOut, float* gradParams, float* gradIn, int batch)
 {
     const int patch = m_input.c * m_kernel * m_kernel;
     const size_t spatial = size_t(m_outH) * m_outW;
+    if (m_useDirect)
+    {
+        m_direct.Backward(params, in, gradOut, gradParams, gradIn, batch);
+        if (m_bias)
+        {
+            BiasGradient(gradOut, batch, gradParams + size_t(m_outChannels) * patch);
+        }
+        return;
+    }
     const int group = Group();
     m_cols.resize(size_t(std::min(batch, group)) * patch * spatial);
     m_y.resize(size_t(group) * m_outChannels * spatial);

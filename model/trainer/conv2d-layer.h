@@ -4,6 +4,7 @@
 #ifndef DL_CONV2D_LAYER_H
 #define DL_CONV2D_LAYER_H
 
+#include "direct-conv.h"
 #include "layer.h"
 
 #include <vector>
@@ -62,6 +63,15 @@ class Conv2dLayer : public Layer
         return m_bias;
     }
 
+    /**
+     * Compute with the im2col GEMMs even where the direct path applies (DirectConv: stride 1,
+     * padding under the kernel side). The GEMMs are the reference the tests check it against.
+     */
+    void UseReference(bool reference)
+    {
+        m_useDirect = !reference && DirectConv::Applies(m_kernel, m_padding, m_stride);
+    }
+
     std::unique_ptr<Layer> Clone() const override
     {
         return std::make_unique<Conv2dLayer>(*this);
@@ -98,17 +108,21 @@ class Conv2dLayer : public Layer
     void Col2Im(const float* col, size_t stride, float* in) const;
     /// Fill m_flipped with the filters as a transposed convolution's: (c, o, k-1-ky, k-1-kx).
     void FlipFilters(const float* params);
+    /// The bias gradient of \p batch samples' output gradient (the direct path's)
+    void BiasGradient(const float* gradOut, int batch, float* gradBias) const;
     /// The input gradient of \p n samples by the transposed convolution of \p gradOut.
     void TransposedGradIn(const float* gradOut, int n, float* gradIn);
 
-    int m_outChannels;  //!< filters
-    int m_kernel;       //!< kernel side
-    int m_padding;      //!< zero padding
-    int m_stride;       //!< output pixel step
-    bool m_bias;        //!< filters have a bias
-    int m_outH;         //!< output height
-    int m_outW;         //!< output width
-    Geometry m_forward; //!< the input as the forward pass reads it
+    int m_outChannels;   //!< filters
+    int m_kernel;        //!< kernel side
+    int m_padding;       //!< zero padding
+    int m_stride;        //!< output pixel step
+    bool m_bias;         //!< filters have a bias
+    int m_outH;          //!< output height
+    int m_outW;          //!< output width
+    Geometry m_forward;  //!< the input as the forward pass reads it
+    DirectConv m_direct; //!< the faster path, where it applies
+    bool m_useDirect;    //!< compute with m_direct
     /// The output gradient as the input gradient's pass reads it, for a stride-1 convolution
     /// that keeps the size: dL/dx is then itself a convolution of dL/dy with the filters
     /// turned around: one GEMM O*k*k deep, instead of one only O deep and a scattered col2im.
