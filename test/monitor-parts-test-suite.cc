@@ -93,6 +93,13 @@ class ResultsTableTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(line[0] + "," + line[1] + "," + line[2] + "," + line[3],
                               "rps,4,0.05,7", "labels: algorithm, workers, loss rate, seed");
         NS_TEST_ASSERT_MSG_EQ(line[5], "4", "round");
+        // A user's algorithm is labelled with its TypeId name, of any length: a fixed line
+        // buffer cut such a row short (its last columns lost, silently).
+        ResultsTable named;
+        named.SetLabels("ns3::" + std::string(600, 'A') + "Sync", 0.05);
+        const std::vector<std::string> wide = Fields(named.Line(SaneRow()));
+        NS_TEST_ASSERT_MSG_EQ(wide.size(), columns, "a long algorithm name: every column");
+        NS_TEST_ASSERT_MSG_EQ(wide[0].size(), 609u, "the whole name");
 
         const std::string dir = CreateTempDirFilename("dl-results-table");
         SystemPath::MakeDirectories(dir);
@@ -171,11 +178,20 @@ class ModelEvaluatorTestCase : public TestCase
 
 /// What the stopper's deadline asks: the run is late while this is non-empty.
 std::string g_late;
+Time g_askedAt; //!< when the stopper last asked Late
 
 std::string
 Late()
 {
+    g_askedAt = Simulator::Now();
     return g_late;
+}
+
+/// Start \p stopper now (a job that starts late)
+void
+StartNow(JobStopper* stopper)
+{
+    stopper->Start(MakeCallback(&Late));
 }
 
 void
@@ -214,6 +230,24 @@ class JobStopperTestCase : public TestCase
             s.SetDeadline(MicroSeconds(2500));
             g_late = "round 3 did not finish";
             NS_TEST_ASSERT_MSG_EQ(Run(s), 2u, "stopped at the deadline");
+            NS_TEST_ASSERT_MSG_EQ(s.GetIncomplete(), g_late, "with its reason");
+        }
+        {
+            // A job started after its deadline is overdue at once; the negative delay this
+            // took to ns-3 scheduled the check in the past (time ran backwards to 2.5 ms).
+            JobStopper s;
+            s.SetDeadline(MicroSeconds(2500));
+            g_late = "started too late";
+            uint32_t ticks = 0;
+            for (int ms = 1; ms <= 5; ++ms)
+            {
+                Simulator::Schedule(MilliSeconds(ms), &Tick, &ticks);
+            }
+            Simulator::Schedule(MicroSeconds(3500), &StartNow, &s);
+            Simulator::Run();
+            Simulator::Destroy();
+            NS_TEST_ASSERT_MSG_EQ(ticks, 3u, "stopped when it started");
+            NS_TEST_ASSERT_MSG_EQ(g_askedAt, MicroSeconds(3500), "asked then, not in the past");
             NS_TEST_ASSERT_MSG_EQ(s.GetIncomplete(), g_late, "with its reason");
         }
         {

@@ -40,8 +40,9 @@ JobStopper::ArmDeadline()
 {
     if (m_deadline.IsStrictlyPositive())
     {
-        m_deadlineEvent
-            = Simulator::Schedule(m_deadline - Simulator::Now(), &JobStopper::OnDeadline, this);
+        // A job started after its deadline is overdue at once (ns-3 takes no negative delay).
+        m_deadlineEvent = Simulator::Schedule(Max(m_deadline - Simulator::Now(), Seconds(0)),
+                                              &JobStopper::OnDeadline, this);
     }
 }
 

@@ -47,18 +47,21 @@ ResultsTable::Header()
 std::string
 ResultsTable::Line(const ResultsRow& r) const
 {
-    char buf[512];
+    // The 23 numbers take at most 21 characters each with their commas (a wall time in
+    // seconds, never near 1e17); the algorithm's name, a TypeId name for a user's algorithm,
+    // has no bound, so it is not formatted into the buffer.
+    char buf[640];
     std::snprintf(
         buf, sizeof(buf),
-        "%s,%u,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f,%llu,"
+        ",%u,%.9g,%llu,%.9g,%u,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.3f,%llu,"
         "%.9g,%.9g,%.9g,%.9g,%u,%.9g,%u",
-        m_algorithm.c_str(), m_workers, m_lossRate, static_cast<unsigned long long>(m_seed),
-        r.epoch, r.round, r.simTime, r.trainLoss, r.testLoss, r.testAccuracy, r.replicaTestAccuracy,
-        r.consensusDistance, r.arrivalRate, static_cast<unsigned long long>(r.packetsSent),
+        m_workers, m_lossRate, static_cast<unsigned long long>(m_seed), r.epoch, r.round, r.simTime,
+        r.trainLoss, r.testLoss, r.testAccuracy, r.replicaTestAccuracy, r.consensusDistance,
+        r.arrivalRate, static_cast<unsigned long long>(r.packetsSent),
         static_cast<unsigned long long>(r.packetsDropped), r.wallTime,
         static_cast<unsigned long long>(r.packetsLate), r.globalTrainLoss, r.replicaTrainLoss,
         r.simCompute, r.simComm, r.replicasEvaluated, r.replicaTestAccuracySe, r.liveWorkers);
-    return buf;
+    return m_algorithm + buf;
 }
 
 bool
