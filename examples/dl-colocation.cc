@@ -432,7 +432,7 @@ main(int argc, char* argv[])
     stream += fabric.AssignStreams(stream);
     web.AssignStreams(stream);
 
-    Progress progress{monitor, job, clients, webWindow, drainTime};
+    Progress progress{monitor, job, clients, webWindow, drainTime, Time(), Time()};
     Simulator::ScheduleNow(&Watch, &progress);
     Simulator::Run();
 

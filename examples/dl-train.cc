@@ -26,6 +26,15 @@ using namespace ns3;
 
 NS_LOG_COMPONENT_DEFINE("DlTrain");
 
+#ifdef DL_WITH_JEMALLOC
+/// jemalloc's settings, read when the program starts (the MALLOC_CONF variable adds to them):
+/// its memory, and its own, in transparent huge pages (CMakeLists.txt says why).
+extern "C"
+{
+    const char* malloc_conf = "thp:always,metadata_thp:always";
+}
+#endif
+
 namespace
 {
 

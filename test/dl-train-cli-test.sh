@@ -96,6 +96,13 @@ check "remainder dropped: 7 full rounds per epoch" "[ \"\$(col $tmp/drop.csv rou
 "$bin" "${rem[@]}" --epochs=2 --dropRemainder=false --output="$tmp/keep.csv" >/dev/null 2>&1
 check "remainder kept: no row right after a partial round" "[ \"\$(col $tmp/keep.csv round | tr '\n' ' ')\" = '1 2 3 4 5 6 7 9 10 11 12 13 14 15 17 ' ]"
 
+# Built with jemalloc (where it is installed), dl-train's memory is in transparent huge pages.
+if ldd "$bin" | grep -q libjemalloc; then
+    MALLOC_CONF=stats_print:true "$bin" --dataset=synthetic --trainSubset=64 --testSubset=32 \
+        --workers=2 --epochs=1 --output="$tmp/je.csv" >/dev/null 2>"$tmp/je.err"
+    check "jemalloc: huge pages for its memory and its own" "grep -q 'opt.thp: \"always\"' $tmp/je.err && grep -q 'opt.metadata_thp: \"always\"' $tmp/je.err"
+fi
+
 # A lone worker has no network: its rows say loss rate 0, whatever --lossRate says.
 "$bin" --dataset=synthetic --trainSubset=256 --testSubset=128 --algorithm=local --epochs=1 \
     --model=softmax --lossRate=0.3 --progress=true --output="$tmp/local.csv" >/dev/null 2>"$tmp/local.err"

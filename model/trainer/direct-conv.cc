@@ -12,17 +12,32 @@ namespace dl
 namespace
 {
 
-/// Floats per vector: 16 fill an AVX-512 register; narrower machines split it.
+// The vectors and the blocks of them kept in registers follow the instruction set the build
+// targets: a vector wider than its registers would change how functions pass it (GCC's
+// -Wpsabi) and spill every block. AVX-512 has 32 registers of 16 floats; AVX 16 of 8; SSE
+// (and other machines) 16 of 4. A build for another instruction set sums in other groups, so
+// its last bits differ; one build gives the same bits for a seed.
+#if defined(__AVX512F__)
+/// Floats per vector.
 constexpr int LANES = 16;
+/// Vectors of output positions computed together by Correlate.
+constexpr int VECTOR_BLOCK = 4;
+/// Filters whose weight gradients are summed together (with TAP_BLOCK taps each).
+constexpr int GRAD_FILTER_BLOCK = 2;
+#elif defined(__AVX__)
+constexpr int LANES = 8;
+constexpr int VECTOR_BLOCK = 2;
+constexpr int GRAD_FILTER_BLOCK = 1;
+#else
+constexpr int LANES = 4;
+constexpr int VECTOR_BLOCK = 2;
+constexpr int GRAD_FILTER_BLOCK = 1;
+#endif
 /// A vector of LANES floats (GCC's vector extension: the compiler picks the instructions).
 typedef float Vec __attribute__((vector_size(LANES * sizeof(float))));
 
 /// Filters computed together by Correlate: their weights are broadcast against shared loads.
 constexpr int FILTER_BLOCK = 4;
-/// Vectors of output positions computed together by Correlate.
-constexpr int VECTOR_BLOCK = 4;
-/// Filters whose weight gradients are summed together (2 x TAP_BLOCK accumulators).
-constexpr int GRAD_FILTER_BLOCK = 2;
 /// Taps whose weight gradients are summed together (a 3x3 kernel's nine).
 constexpr int TAP_BLOCK = 9;
 /// Floats of bordered input and gridded output gradient per weight-gradient pass: a few
@@ -360,9 +375,9 @@ DirectConv::Backward(const float* weights, const float* in, const float* gradOut
                     const int keep = std::min(TAP_BLOCK, taps - t0);
                     float* dw = gradWeights + (size_t(f) * m_input.c + c) * taps + t0;
                     const size_t dwStride = size_t(m_input.c) * taps;
-                    if (m_outChannels - f >= 2)
+                    if (m_outChannels - f >= GRAD_FILTER_BLOCK)
                     {
-                        WeightGradBlock<2>(src, f, c, block, keep, dw, dwStride);
+                        WeightGradBlock<GRAD_FILTER_BLOCK>(src, f, c, block, keep, dw, dwStride);
                     }
                     else
                     {

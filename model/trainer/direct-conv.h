@@ -26,7 +26,9 @@ namespace dl
  * vectors of positions times a few filters at a time in registers, the filters' weights
  * broadcast. The input gradient is the same computation on the zero-bordered output gradient
  * with the filters turned around; the weight gradient sums output gradient times shifted input
- * over the grid. Sums run in a fixed order: results depend on the batch alone.
+ * over the grid. Sums run in an order fixed by the batch and by the instruction set the build
+ * targets (the vectors' width): one build gives the same bits for a seed (doc/trainer.rst,
+ * "Convolutions on the CPU").
  */
 class DirectConv
 {
