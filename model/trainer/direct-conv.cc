@@ -205,7 +205,6 @@ DirectConv::DirectConv(Shape input, int outChannels, int kernel, int padding)
     : m_input(input)
     , m_outChannels(outChannels)
     , m_kernel(kernel)
-    , m_padding(padding)
 {
     const int outH = input.h + 2 * padding - kernel + 1;
     const int outW = input.w + 2 * padding - kernel + 1;

@@ -99,7 +99,6 @@ class DirectConv
     Shape m_input;                   //!< input sample shape
     int m_outChannels{0};            //!< filters
     int m_kernel{0};                 //!< kernel side
-    int m_padding{0};                //!< zero padding
     Planes m_in;                     //!< the input, bordered by the padding
     Planes m_gradOut;                //!< the output gradient, bordered by kernel - 1 - padding
     Grid m_outGrid;                  //!< the output over m_in's planes
