@@ -12,10 +12,23 @@
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
 
+#include <cstring>
+
 namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("BlockTransport");
+
+namespace
+{
+
+/**
+ * Bytes left free in front of a payload for the headers added on its way down: ours, UDP,
+ * IPv4 with options, and a link header (PPP, Ethernet with LLC/SNAP, Wi-Fi).
+ */
+constexpr uint32_t HEADROOM = 128;
+
+} // namespace
 
 NS_OBJECT_ENSURE_REGISTERED(BlockTransport);
 
@@ -90,6 +103,7 @@ BlockTransport::Setup(Ptr<Node> node, uint32_t self, const std::vector<Ipv4Addre
         m_peers.push_back(peer);
     }
     m_rxFloats.resize(partition->FloatsPerChunk());
+    m_txBytes.resize(HEADROOM + partition->FloatsPerChunk() * sizeof(float));
     m_socket = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
     m_socket->SetIpTos(m_tos);
     NS_ABORT_MSG_IF(m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0,
@@ -126,17 +140,30 @@ BlockTransport::SendBlock(uint32_t dst, ModelBlockHeader::Phase phase, ModelBloc
         h.m_chunk = c;
         h.m_offset = s.offset;
         h.m_count = s.count;
-        SendPacket(
-            dst,
-            Create<Packet>(reinterpret_cast<const uint8_t*>(blockData + (s.offset - blockStart)),
-                           s.count * sizeof(float)),
-            h);
+        SendPacket(dst, MakePayload(blockData + (s.offset - blockStart), s.count), h);
     }
     // End-of-phase marker: lets the receiver tell a lost last chunk from a late one at once.
     h.m_chunk = h.m_chunkCount;
     h.m_offset = 0;
     h.m_count = 0;
-    SendPacket(dst, Create<Packet>(), h);
+    SendPacket(dst, MakePayload(nullptr, 0), h);
+}
+
+Ptr<Packet>
+BlockTransport::MakePayload(const float* floats, uint32_t count)
+{
+    // A packet made from bytes holds exactly those bytes, so each header added below it would
+    // copy the whole payload into a larger buffer: four copies, the last two when the packet
+    // leaves the host's queue, long after its bytes went cold. Made with room in front and the
+    // room then removed, the buffer takes every header where it is.
+    const uint32_t bytes = count * sizeof(float);
+    if (bytes > 0)
+    {
+        std::memcpy(m_txBytes.data() + HEADROOM, floats, bytes);
+    }
+    Ptr<Packet> p = Create<Packet>(m_txBytes.data(), HEADROOM + bytes);
+    p->RemoveAtStart(HEADROOM);
+    return p;
 }
 
 void

@@ -158,6 +158,8 @@ class BlockTransport : public Object
   private:
     /// Socket receive handler.
     void HandleRead(Ptr<Socket> socket);
+    /// A packet holding these bytes, with room in front for every header below the payload.
+    Ptr<Packet> MakePayload(const float* floats, uint32_t count);
     /// Add the header, trace, send and count one packet.
     void SendPacket(uint32_t dst, Ptr<Packet> p, const ModelBlockHeader& h);
     /// Count and trace a rejected packet.
@@ -174,6 +176,7 @@ class BlockTransport : public Object
     std::shared_ptr<const dl::BlockPartition> m_partition; //!< the cut of the vector
     ReceiveCallback m_receive;                             //!< valid-chunk handler
     std::vector<float> m_rxFloats;                         //!< reusable receive buffer
+    std::vector<uint8_t> m_txBytes;                        //!< headroom and one chunk, to send
     uint64_t m_sent{0};                                    //!< packets sent
     uint64_t m_delivered{0};                               //!< packets handed on
     uint64_t m_rejected{0};                                //!< packets rejected
