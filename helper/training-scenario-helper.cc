@@ -197,10 +197,9 @@ TrainingScenarioHelper::AddCommandLineValues(CommandLine& cmd)
     for (const auto& [flag, attribute] : JOB_FLAGS)
     {
         const TypeId::AttributeInformation info = JobAttribute(attribute);
-        const std::string initial = info.initialValue->SerializeToString(info.checker);
-        m_jobFlags[flag] = {initial, initial};
-        cmd.AddValue(flag, info.help + " (ns3::TrainingJob::" + attribute + ")",
-                     m_jobFlags[flag].text);
+        dlcompat::AddGivenText(cmd, flag, info.help + " (ns3::TrainingJob::" + attribute + ")",
+                               m_jobFlags[flag],
+                               info.initialValue->SerializeToString(info.checker));
     }
     cmd.AddValue(
         "learningRate",
@@ -418,7 +417,7 @@ TrainingScenarioHelper::SetJobFlags(ObjectFactory& job) const
     for (const auto& [flag, attribute] : JOB_FLAGS)
     {
         const auto given = m_jobFlags.find(flag);
-        if (given == m_jobFlags.end() || given->second.text == given->second.initial)
+        if (given == m_jobFlags.end() || !given->second.given)
         {
             continue; // not on this command line: the attribute as it is
         }

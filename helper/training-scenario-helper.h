@@ -9,6 +9,7 @@
 #include "packet-loss-helper.h"
 
 #include "ns3/command-line.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/object-factory.h"
 #include "ns3/round-monitor.h"
 #include "ns3/training-job.h"
@@ -114,26 +115,19 @@ class TrainingScenarioHelper
     /** Build the fabric's hosts, switches, stacks and addresses. \return a reason or empty */
     std::string BuildFabric(uint32_t hosts);
 
-    /// A trainer flag's text: what the command line gave, and what it held before
-    struct JobFlag
-    {
-        std::string text;    //!< as given (CommandLine writes it)
-        std::string initial; //!< the attribute's value when the flags were added
-    };
-
-    TrainingScenario m_settings;               //!< what to build
-    std::map<std::string, JobFlag> m_jobFlags; //!< the trainer's flags, by name
-    DistributedLearningHelper m_training;      //!< the job's install
-    FabricHelper m_fabric;                     //!< the network
-    PacketLossHelper m_loss;                   //!< loss on it
-    TrainingConfig m_config;                   //!< the trainer's settings (from Build)
-    Ptr<TrainingJob> m_job;                    //!< the trainer side
-    Ptr<RoundMonitor> m_monitor;               //!< the results
-    Time m_linkDelay;                          //!< parsed linkDelay
-    Time m_computeTime;                        //!< parsed computeTime (0: the worker's default)
-    Time m_phaseTimeout;                       //!< parsed phaseTimeout
-    Time m_tcpMinRto;                          //!< parsed tcpMinRto
-    Time m_failDetection;                      //!< parsed failDetection
+    TrainingScenario m_settings;                           //!< what to build
+    std::map<std::string, dlcompat::GivenText> m_jobFlags; //!< the trainer's flags, by name
+    DistributedLearningHelper m_training;                  //!< the job's install
+    FabricHelper m_fabric;                                 //!< the network
+    PacketLossHelper m_loss;                               //!< loss on it
+    TrainingConfig m_config;                               //!< the trainer's settings (from Build)
+    Ptr<TrainingJob> m_job;                                //!< the trainer side
+    Ptr<RoundMonitor> m_monitor;                           //!< the results
+    Time m_linkDelay;                                      //!< parsed linkDelay
+    Time m_computeTime;   //!< parsed computeTime (0: the worker's default)
+    Time m_phaseTimeout;  //!< parsed phaseTimeout
+    Time m_tcpMinRto;     //!< parsed tcpMinRto
+    Time m_failDetection; //!< parsed failDetection
 };
 
 } // namespace ns3

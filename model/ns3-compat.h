@@ -10,6 +10,7 @@
 
 #include "ns3/arp-cache.h"
 #include "ns3/boolean.h"
+#include "ns3/command-line.h"
 #include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-interface.h"
@@ -18,6 +19,7 @@
 #include "ns3/net-device-container.h"
 #include "ns3/node.h"
 
+#include <string>
 #include <type_traits>
 
 #ifndef DL_NS3_MINOR
@@ -144,6 +146,62 @@ inline void
 SetAddressTos(InetSocketAddress& address, uint8_t tos)
 {
     SetAddressTosIfAny(address, tos, 0);
+}
+
+/// A command-line flag's text, and whether the command line gave it at all.
+struct GivenText
+{
+    std::string text;  //!< as given; empty when not given
+    bool given{false}; //!< whether the command line named the flag
+};
+
+/// \cond
+template<typename Text>
+bool
+TakeGivenText(GivenText* flag, Text text)
+{
+    flag->text = text;
+    flag->given = true;
+    return true;
+}
+
+template<typename Cmd>
+auto
+AddGivenTextAs(Cmd& cmd, const std::string& name, const std::string& help, GivenText* flag,
+               const std::string& shown, int)
+    -> decltype(cmd.AddValue(name, help,
+                             MakeBoundCallback(&TakeGivenText<const std::string&>, flag), shown),
+                void())
+{
+    cmd.AddValue(name, help, MakeBoundCallback(&TakeGivenText<const std::string&>, flag), shown);
+}
+
+template<typename Cmd>
+void
+AddGivenTextAs(Cmd& cmd, const std::string& name, const std::string& help, GivenText* flag,
+               const std::string& shown, long)
+{
+    cmd.AddValue(name, help, MakeBoundCallback(&TakeGivenText<std::string>, flag), shown);
+}
+
+/// \endcond
+
+/**
+ * Add --\p name to \p cmd as text whose presence is known (a string flag cannot tell an
+ * absent flag from one given its default). CommandLine's callback takes the text by value in
+ * older releases (3.35, 3.37) and by const reference in newer ones: detected, not keyed on the
+ * release number.
+ * \param cmd the command line
+ * \param name the flag, without dashes
+ * \param help its help line
+ * \param flag where the text goes; it must outlive cmd.Parse
+ * \param shown the default the help line shows
+ */
+inline void
+AddGivenText(CommandLine& cmd, const std::string& name, const std::string& help, GivenText& flag,
+             const std::string& shown)
+{
+    AddGivenTextAs(cmd, name, help, &flag, shown, 0);
 }
 
 } // namespace dlcompat

@@ -27,6 +27,10 @@ check "says where results are" "grep -q 'results: $tmp/a.csv' $tmp/a.out"
 check "--ns3::TrainingJob::Epochs is --epochs" "cmp -s <(cut -d, -f1-15,17- $tmp/a.csv) <(cut -d, -f1-15,17- $tmp/attr.csv)"
 "$bin" "${common[@]/--epochs=2/--ns3::TrainingJob::Epochs=1}" --output="$tmp/attr1.csv" >/dev/null 2>&1
 check "and it is not ignored" "[ \$(wc -l < $tmp/attr1.csv) -eq 2 ]"
+# A short flag given wins over the long form, even when it names the attribute's default (3).
+"$bin" "${common[@]/--epochs=2/--ns3::TrainingJob::Epochs=1}" --epochs=3 --output="$tmp/attr3.csv" >/dev/null 2>&1
+check "a short flag equal to the default still wins" "[ \$(wc -l < $tmp/attr3.csv) -eq 4 ]"
+check "the help shows a short flag's default" "\"$bin\" --help 2>&1 | grep -q -- '--epochs:.*\[3\]'"
 "$bin" "${common[@]}" --seed=6 --output="$tmp/c.csv" >/dev/null 2>&1
 check "other seed, other results" "! cmp -s <(cut -d, -f1-15 $tmp/a.csv) <(cut -d, -f1-15 $tmp/c.csv)"
 
