@@ -259,6 +259,9 @@ bad "NaN epochs" "invalid --epochs .nan. (a finite number)" --epochs=nan
 bad "epochs with trailing text" "invalid --epochs .2x." --epochs=2x
 bad "batch size not a number" "invalid --batchSize .abc." --batchSize=abc
 bad "not a boolean" "invalid --augment .maybe. (true or false)" --augment=maybe
+# A trainer flag given with no value is given: its empty text is refused, not skipped.
+bad "epochs given empty" "invalid --epochs .. (a finite number)" --epochs=
+bad "epochs without a value" "invalid --epochs .. (a finite number)" --epochs
 bad "epochs beyond 32-bit rounds" "^dl-train: error: --epochs of 1e+300 makes .* rounds; at most" --epochs=1e300
 # --workers, when given, wins over the attribute; without it the attribute is checked as the flag.
 "$bin" "${common[@]/--workers=4/--ns3::TrainingJob::Workers=0}" --output="$tmp/bad.csv" >/dev/null 2>"$tmp/bad.err"
